@@ -18,7 +18,7 @@ constexpr std::array kTraits = {
     TypeTraits{T::Q5_0, "Q5_0", 32, 2 + 4 + 16, true, true},
     TypeTraits{T::Q5_1, "Q5_1", 32, 2 + 2 + 4 + 16, true, true},
     TypeTraits{T::Q8_0, "Q8_0", 32, 2 + 32, true, true},
-    TypeTraits{T::Q8_1, "Q8_1", 32, 4 + 4 + 32, true, true},
+    TypeTraits{T::Q8_1, "Q8_1", 32, 2 + 2 + 32, true, true},
     TypeTraits{T::Q2_K, "Q2_K", QK_K, 2 + 2 + QK_K / 16 + QK_K / 4, true, true},
     TypeTraits{T::Q3_K, "Q3_K", QK_K, 2 + QK_K / 4 + QK_K / 8 + 12, true, true},
     TypeTraits{T::Q4_K, "Q4_K", QK_K, 2 + 2 + QK_K / 2 + 12, true, true},

@@ -26,7 +26,7 @@ TEST(TensorType, BlockLayoutsMatchGgml) {
     struct Case { TensorType t; uint32_t block, bytes; };
     const Case cases[] = {
         {TensorType::Q4_0, 32, 18},    {TensorType::Q4_1, 32, 20},     {TensorType::Q5_0, 32, 22},
-        {TensorType::Q5_1, 32, 24},    {TensorType::Q8_0, 32, 34},     {TensorType::Q8_1, 32, 40},
+        {TensorType::Q5_1, 32, 24},    {TensorType::Q8_0, 32, 34},     {TensorType::Q8_1, 32, 36},
         {TensorType::Q2_K, 256, 84},   {TensorType::Q3_K, 256, 110},   {TensorType::Q4_K, 256, 144},
         {TensorType::Q5_K, 256, 176},  {TensorType::Q6_K, 256, 210},   {TensorType::Q8_K, 256, 292},
         {TensorType::IQ2_XXS, 256, 66}, {TensorType::IQ2_XS, 256, 74}, {TensorType::IQ3_XXS, 256, 98},
