@@ -2,6 +2,7 @@
 
 #include "format/gguf_format.h"
 #include "format/gguf_parser.h"
+#include "format/gguf_split.h"
 
 #include <algorithm>
 #include <string_view>
@@ -23,6 +24,28 @@ public:
     Result<Model> read(const std::filesystem::path& path) const override { return readGguf(path); }
 };
 
+// A lone file that says it is one shard of several would open as a model with tensors
+// missing; refusing it names the problem instead.
+Status checkNotAShard(const GgufParsed& parsed) {
+    const Metadata& metadata = parsed.model.metadata;
+    for (size_t i = 0; i < metadata.size(); ++i) {
+        const auto& [key, value] = metadata.entries()[i];
+        if (key != gguf::kKeySplitCount || value.toUnsigned().value_or(0) <= 1)
+            continue;
+        const uint64_t shards = *value.toUnsigned();
+        const uint64_t no = metadata.getUnsigned(gguf::kKeySplitNo).value_or(0);
+        return makeError(parsed.model.sources.front()->name(), "kv[" + std::to_string(i) + "].value",
+                         parsed.valueOffsets[i],
+                         "this file is shard " + std::to_string(no + 1) + " of " + std::to_string(shards) +
+                             " of a split model; its name must end like '" +
+                             ggufShardPath("model", static_cast<uint32_t>(no), static_cast<uint32_t>(shards))
+                                 .filename()
+                                 .string() +
+                             "' so that the other shards can be found");
+    }
+    return {};
+}
+
 } // namespace
 
 std::unique_ptr<ModelReader> makeGgufReader() { return std::make_unique<GgufReader>(); }
@@ -35,12 +58,16 @@ Result<Model> readGgufSource(std::shared_ptr<const ByteSource> source) {
 }
 
 Result<Model> readGguf(const std::filesystem::path& path) {
+    if (const auto shard = parseGgufShardName(path); shard && shard->count > 1)
+        return readGgufSplit(*shard);
     auto source = ByteSource::mapFile(path);
     if (!source)
         return std::move(source).error();
     auto parsed = parseGguf(std::move(source.value()));
     if (!parsed)
         return std::move(parsed).error();
+    if (auto s = checkNotAShard(*parsed); !s)
+        return std::move(s).error();
     return std::move(parsed->model);
 }
 
