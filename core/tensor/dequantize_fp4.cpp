@@ -6,7 +6,7 @@
 
 namespace matryx::kernels {
 
-void mxfp4(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void mxfp4(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 17, dst += 32) {
         const float d = e8m0ToF32Half(u8(src));
         const uint8_t* qs = bytes(src + 1);
@@ -17,7 +17,7 @@ void mxfp4(const std::byte* src, float* dst, int64_t blocks) noexcept {
     }
 }
 
-void nvfp4(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void nvfp4(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 36, dst += 64) {
         const uint8_t* qs = bytes(src + 4);
         for (int s = 0; s < 4; ++s) {

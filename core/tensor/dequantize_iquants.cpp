@@ -21,7 +21,7 @@ inline void grid8(float* y, float db, const uint8_t* grid, uint8_t signs) noexce
 
 // IQ2_XXS: d, then per 32 values a u32 of four grid indexes and a u32 of four 7-bit sign
 // indexes plus a 4-bit scale in the top bits.
-void iq2_xxs(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq2_xxs(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 66, dst += 256) {
         const float d = loadFp16(src);
         float* y = dst;
@@ -36,7 +36,7 @@ void iq2_xxs(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // IQ2_XS: d, qs[32] as u16 (9-bit grid index, 7-bit sign index), scales[8] (two nibbles).
-void iq2_xs(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq2_xs(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 74, dst += 256) {
         const float d = loadFp16(src);
         const uint8_t* scales = bytes(src + 66);
@@ -54,7 +54,7 @@ void iq2_xs(const std::byte* src, float* dst, int64_t blocks) noexcept {
 
 // IQ2_S: d, qs[32] (grid index low bits), signs[32], qh[8] (2 high index bits per 8 values),
 // scales[8].
-void iq2_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq2_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 82, dst += 256) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
@@ -75,7 +75,7 @@ void iq2_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
 
 // IQ3_XXS: d, qs[64] (grid indexes, 4 values each), then per 32 values a u32 of four 7-bit sign
 // indexes plus a 4-bit scale.
-void iq3_xxs(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq3_xxs(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 98, dst += 256) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
@@ -97,7 +97,7 @@ void iq3_xxs(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // IQ3_S: d, qs[64] (grid index low bits), qh[8] (9th bits), signs[32], scales[4] (nibbles).
-void iq3_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq3_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 110, dst += 256) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
@@ -123,7 +123,7 @@ void iq3_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
 
 // IQ1_S: d, qs[32] (grid index low bits), qh[8] as u16: 4 x 3 high index bits, a 3-bit scale and
 // the sign of the grid shift.
-void iq1_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq1_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 50, dst += 256) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
@@ -144,7 +144,7 @@ void iq1_s(const std::byte* src, float* dst, int64_t blocks) noexcept {
 // IQ1_M: qs[32], qh[16] (3 high index bits + shift sign per 8 values), scales[8] as four u16:
 // 3-bit sub-block scales in the low 12 bits, the fp16 super-block scale spread over the top
 // nibbles.
-void iq1_m(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq1_m(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 56, dst += 256) {
         const uint8_t* qs = bytes(src);
         const uint8_t* qh = bytes(src + 32);
@@ -176,7 +176,7 @@ void iq1_m(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // IQ4_NL: d, qs[16]: 4-bit indexes into the non-linear levels.
-void iq4_nl(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq4_nl(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 18, dst += 32) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
@@ -188,7 +188,7 @@ void iq4_nl(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // IQ4_XS: d, scales_h (u16: 2 high bits per sub-block), scales_l[4] (nibbles), qs[128].
-void iq4_xs(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void iq4_xs(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 136, dst += 256) {
         const float d = loadFp16(src);
         const uint16_t scalesH = loadU16(src + 2);

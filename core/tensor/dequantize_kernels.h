@@ -8,19 +8,26 @@
 // (same products, same order, no fused multiply-add), which is what makes the output bit-exact.
 
 #include "tensor/float_convert.h"
+#include "tensor/kernel_target.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace matryx::kernels {
 
 inline uint8_t u8(const std::byte* p) noexcept { return uint8_t(*p); }
 inline const uint8_t* bytes(const std::byte* p) noexcept { return reinterpret_cast<const uint8_t*>(p); }
+static_assert(std::endian::native == std::endian::little, "tensor data is little-endian");
 inline uint16_t loadU16(const std::byte* p) noexcept {
-    return uint16_t(uint16_t(p[0]) | uint16_t(uint16_t(p[1]) << 8));
+    uint16_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
 inline uint32_t loadU32(const std::byte* p) noexcept {
-    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
 inline float loadFp16(const std::byte* p) noexcept { return fp16ToF32(loadU16(p)); }
 

@@ -23,7 +23,7 @@ inline void scaleMinK4(int j, const uint8_t* q, int& scale, int& min) noexcept {
 } // namespace
 
 // Q2_K: scales[16] (low nibble scale, high nibble min), qs[64], d, dmin.
-void q2_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q2_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 84, dst += 256) {
         const uint8_t* scales = bytes(src);
         const uint8_t* qs = bytes(src + 16);
@@ -47,7 +47,7 @@ void q2_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // Q3_K: hmask[32], qs[64], scales[12] (16 six-bit scales, offset 32), d.
-void q3_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q3_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 110, dst += 256) {
         const uint8_t* hmask = bytes(src);
         const uint8_t* qs = bytes(src + 32);
@@ -86,7 +86,7 @@ void q3_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // Q4_K: d, dmin, scales[12], qs[128].
-void q4_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q4_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 144, dst += 256) {
         const float d = loadFp16(src);
         const float dmin = loadFp16(src + 2);
@@ -110,7 +110,7 @@ void q4_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // Q5_K: d, dmin, scales[12], qh[32], qs[128].
-void q5_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q5_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 176, dst += 256) {
         const float d = loadFp16(src);
         const float dmin = loadFp16(src + 2);
@@ -135,7 +135,7 @@ void q5_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // Q6_K: ql[128] (low nibbles), qh[64] (high 2 bits), scales[16] (int8), d.
-void q6_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q6_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 210, dst += 256) {
         const uint8_t* ql = bytes(src);
         const uint8_t* qh = bytes(src + 128);
@@ -165,7 +165,7 @@ void q6_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // Q8_K: d as f32, qs[256] (int8), bsums[16] (int16, only for dot products).
-void q8_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q8_K(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 292, dst += 256) {
         const float d = std::bit_cast<float>(loadU32(src));
         const auto* qs = reinterpret_cast<const int8_t*>(src + 4);

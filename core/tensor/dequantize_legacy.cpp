@@ -4,7 +4,7 @@
 
 namespace matryx::kernels {
 
-void q4_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q4_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 18, dst += 32) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
@@ -15,7 +15,7 @@ void q4_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     }
 }
 
-void q4_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q4_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 20, dst += 32) {
         const float d = loadFp16(src);
         const float m = loadFp16(src + 2);
@@ -27,7 +27,7 @@ void q4_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
     }
 }
 
-void q5_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q5_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 22, dst += 32) {
         const float d = loadFp16(src);
         const uint32_t qh = loadU32(src + 2);
@@ -41,7 +41,7 @@ void q5_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     }
 }
 
-void q5_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q5_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 24, dst += 32) {
         const float d = loadFp16(src);
         const float m = loadFp16(src + 2);
@@ -56,7 +56,7 @@ void q5_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
     }
 }
 
-void q8_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q8_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 34, dst += 32) {
         const float d = loadFp16(src);
         const auto* qs = reinterpret_cast<const int8_t*>(src + 2);
@@ -66,7 +66,7 @@ void q8_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // The second fp16 (d times the sum of the quants) only serves dot products.
-void q8_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q8_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 36, dst += 32) {
         const float d = loadFp16(src);
         const auto* qs = reinterpret_cast<const int8_t*>(src + 4);
@@ -76,23 +76,25 @@ void q8_1(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // One sign bit per value, least significant bit first: set is +d, clear is -d.
-void q1_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q1_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 18, dst += 128) {
         const float d = loadFp16(src);
         const float negD = -d;
         const uint8_t* qs = bytes(src + 2);
-        for (int j = 0; j < 128; ++j)
-            dst[j] = ((qs[j >> 3] >> (j & 7)) & 1) ? d : negD;
+        for (int i = 0; i < 16; ++i)
+            for (int k = 0; k < 8; ++k)
+                dst[8 * i + k] = ((qs[i] >> k) & 1) ? d : negD;
     }
 }
 
 // Two bits per value, lowest pair first; codes 0..3 stand for -1, 0, 1, 2.
-void q2_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void q2_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 18, dst += 64) {
         const float d = loadFp16(src);
         const uint8_t* qs = bytes(src + 2);
-        for (int j = 0; j < 64; ++j)
-            dst[j] = float(((qs[j >> 2] >> (2 * (j & 3))) & 3) - 1) * d;
+        for (int i = 0; i < 16; ++i)
+            for (int k = 0; k < 4; ++k)
+                dst[4 * i + k] = float(((qs[i] >> (2 * k)) & 3) - 1) * d;
     }
 }
 

@@ -33,7 +33,7 @@ void f16(const std::byte* src, float* dst, int64_t n) noexcept { fp16RowToF32(sr
 
 void bf16(const std::byte* src, float* dst, int64_t n) noexcept { bf16RowToF32(src, dst, n); }
 
-void f64(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void f64(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i) {
         const auto v = loadLE<double>(src + 8 * i);
         constexpr float inf = std::numeric_limits<float>::infinity();
@@ -41,43 +41,43 @@ void f64(const std::byte* src, float* dst, int64_t n) noexcept {
     }
 }
 
-void i8(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void i8(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = float(int8_t(src[i]));
 }
 
-void i16(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void i16(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = float(int16_t(loadU16(src + 2 * i)));
 }
 
-void i32(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void i32(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = float(int32_t(loadU32(src + 4 * i)));
 }
 
-void i64(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void i64(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = float(loadLE<int64_t>(src + 8 * i));
 }
 
-void u8(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void u8(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = float(uint8_t(src[i]));
 }
 
 // Any nonzero byte is true.
-void boolean(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void boolean(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = src[i] != std::byte{0} ? 1.0f : 0.0f;
 }
 
-void f8E4M3(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void f8E4M3(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = f8E4M3ToF32(uint8_t(src[i]));
 }
 
-void f8E5M2(const std::byte* src, float* dst, int64_t n) noexcept {
+MATRYX_KERNEL void f8E5M2(const std::byte* src, float* dst, int64_t n) noexcept {
     for (int64_t i = 0; i < n; ++i)
         dst[i] = f8E5M2ToF32(uint8_t(src[i]));
 }

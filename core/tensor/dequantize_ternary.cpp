@@ -20,7 +20,7 @@ inline int trit(uint8_t byte, int n) noexcept {
 
 // TQ1_0: qs[48] (32 bytes for 160 values, then 16 bytes for 80), qh[4] (4 trits each, 16
 // values), d.
-void tq1_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void tq1_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 54, dst += 256) {
         const uint8_t* qs = bytes(src);
         const uint8_t* qh = bytes(src + 48);
@@ -39,7 +39,7 @@ void tq1_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
 }
 
 // TQ2_0: qs[64] (codes 0..2 for -1, 0, +1; 32 consecutive values share a bit pair), d.
-void tq2_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
+MATRYX_KERNEL void tq2_0(const std::byte* src, float* dst, int64_t blocks) noexcept {
     for (int64_t b = 0; b < blocks; ++b, src += 66, dst += 256) {
         const uint8_t* qs = bytes(src);
         const float d = loadFp16(src + 64);

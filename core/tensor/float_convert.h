@@ -18,37 +18,43 @@
 
 namespace matryx {
 
+namespace detail {
+// a where the condition holds, else b; computed with masks so that loops over it stay branch-free
+// and vectorize (a branch would hide the float operations the compiler may not speculate).
+inline uint32_t pick(bool condition, uint32_t a, uint32_t b) noexcept {
+    const uint32_t mask = 0u - uint32_t(condition);
+    return (a & mask) | (b & ~mask);
+}
+} // namespace detail
+
 // IEEE binary16 -> f32. Exact for every finite value and for infinities.
 inline float fp16ToF32(uint16_t h) noexcept {
     const uint32_t sign = uint32_t(h & 0x8000u) << 16;
     const uint32_t body = uint32_t(h & 0x7fffu) << 13; // exponent and mantissa at their f32 places
     const uint32_t exponent = body & 0x0f800000u;
     const uint32_t normal = body + 0x38000000u; // rebias the exponent from 15 to 127
-    const uint32_t special = body | 0x7f800000u | ((body & 0x007fffffu) != 0 ? 0x00400000u : 0u);
+    const uint32_t special = body | 0x7f800000u | uint32_t((body & 0x007fffffu) != 0) << 22;
     // A subnormal m * 2^-24 is (2^-14 + m * 2^-24) - 2^-14: the subtraction is exact and lets the
     // FPU normalise it without a loop.
     const uint32_t subnormal = std::bit_cast<uint32_t>(std::bit_cast<float>(body + 0x38800000u) - 0x1p-14f);
-    const uint32_t magnitude = exponent == 0 ? subnormal : exponent == 0x0f800000u ? special : normal;
+    const uint32_t magnitude =
+        detail::pick(exponent == 0, subnormal, detail::pick(exponent == 0x0f800000u, special, normal));
     return std::bit_cast<float>(sign | magnitude);
 }
 
 // f32 -> IEEE binary16, round to nearest even (the F16C instruction's result for every non-NaN).
 inline uint16_t f32ToFp16(float f) noexcept {
     const uint32_t bits = std::bit_cast<uint32_t>(f);
-    const auto sign = uint16_t((bits >> 16) & 0x8000u);
+    const uint32_t sign = (bits >> 16) & 0x8000u;
     const uint32_t mag = bits & 0x7fffffffu;
-    if (mag > 0x7f800000u)
-        return sign | 0x7e00u;
-    if (mag >= 0x477ff000u) // 65520 and above round to infinity
-        return sign | 0x7c00u;
-    if (mag < 0x38800000u) {
-        // Below 2^-14 the result is subnormal: adding 0.5 puts the value on a grid of 2^-24, fp16's
-        // subnormal step, and the FPU's own rounding is the round-to-nearest-even we need.
-        const float aligned = std::bit_cast<float>(mag) + 0.5f;
-        return sign | uint16_t(std::bit_cast<uint32_t>(aligned) - 0x3f000000u);
-    }
-    const uint32_t odd = (mag >> 13) & 1u;
-    return sign | uint16_t((mag - 0x38000000u + 0xfffu + odd) >> 13);
+    // Below 2^-14 the result is subnormal: adding 0.5 puts the value on a grid of 2^-24, fp16's
+    // subnormal step, and the FPU's own rounding is the round-to-nearest-even we need.
+    const uint32_t subnormal = std::bit_cast<uint32_t>(std::bit_cast<float>(mag) + 0.5f) - 0x3f000000u;
+    const uint32_t normal = (mag - 0x38000000u + 0xfffu + ((mag >> 13) & 1u)) >> 13;
+    uint32_t out = detail::pick(mag < 0x38800000u, subnormal, normal);
+    out = detail::pick(mag >= 0x477ff000u, 0x7c00u, out); // 65520 and above round to infinity
+    out = detail::pick(mag > 0x7f800000u, 0x7e00u, out);
+    return uint16_t(sign | out);
 }
 
 inline float bf16ToF32(uint16_t h) noexcept { return std::bit_cast<float>(uint32_t(h) << 16); }
@@ -62,7 +68,15 @@ inline uint16_t f32ToBf16(float f) noexcept {
 }
 
 // F8_E4M3 ("e4m3fn"): bias 7, subnormals, no infinities, S.1111.111 is NaN; largest 448.
-float f8E4M3ToF32(uint8_t x) noexcept;
+inline float f8E4M3ToF32(uint8_t x) noexcept {
+    // Exponent and mantissa read as an fp16 (bias 15, subnormals alike) give exactly 2^-8 times
+    // the value, so one exact scaling finishes the job.
+    const uint32_t sign = uint32_t(x & 0x80u) << 24;
+    const uint32_t body = uint32_t(x & 0x7fu);
+    const float magnitude = fp16ToF32(uint16_t(body << 7)) * 256.0f;
+    const uint32_t bits = detail::pick(body == 0x7f, 0x7fc00000u, std::bit_cast<uint32_t>(magnitude));
+    return std::bit_cast<float>(sign | bits);
+}
 
 // F8_E5M2: the top byte of an IEEE binary16 (bias 15, infinities and NaNs).
 inline float f8E5M2ToF32(uint8_t x) noexcept { return fp16ToF32(uint16_t(uint16_t(x) << 8)); }

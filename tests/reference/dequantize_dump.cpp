@@ -76,5 +76,7 @@ int main(int argc, char** argv) {
     std::vector<float> out(input.size() / traits.blockBytes * traits.blockSize);
     if (Status s = dequantize(*type, input, out, threads); !s)
         return fail(s.error().toString());
-    return writeFile(argv[first + 2], out.data(), out.size() * sizeof(float)) ? 0 : fail("cannot write output");
+    if (!writeFile(argv[first + 2], out.data(), out.size() * sizeof(float)))
+        return fail("cannot write output");
+    return 0;
 }

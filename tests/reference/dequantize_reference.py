@@ -35,7 +35,8 @@ except ImportError as e:
 
 SEED = 0x6D617472
 N_BLOCKS = 400
-F16_EXTREMES = [0x7BFF, 0xFBFF, 0x0001, 0x8001, 0x03FF, 0x0400, 0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E00, 0x7C01]
+F16_EXTREMES = [0x7BFF, 0xFBFF, 0x0001, 0x8001, 0x03FF, 0x0400, 0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E00,
+                0x7C01]
 F32_EXTREMES = [0x7F7FFFFF, 0xFF7FFFFF, 0x00000001, 0x00800000, 0x00000000, 0x80000000, 0x7F800000,
                 0xFF800000, 0x7FC00000, 0x7F800001, 0x477FE000, 0x3F800000]
 E8M0_EXTREMES = [0, 1, 2, 3, 126, 127, 128, 200, 253, 254, 255, 64]
@@ -171,13 +172,14 @@ def make_plain(rng, name):
         return np.concatenate([bits, np.array(F32_EXTREMES, dtype=np.uint32)]).view(np.uint8)
     if name == "F64":
         normal = rng.standard_normal(8192) * 10.0 ** rng.uniform(-45, 45, 8192)
-        bits = rng.integers(0, 2**63, 4096, dtype=np.uint64) | (rng.integers(0, 2, 4096, dtype=np.uint64) << 63)
+        signs = rng.integers(0, 2, 4096, dtype=np.uint64) << np.uint64(63)
+        bits = rng.integers(0, 2**63, 4096, dtype=np.uint64) | signs
         f = rng.standard_normal(4096).astype(np.float32).astype(np.float64)
         ties = f + np.spacing(f.astype(np.float32)).astype(np.float64) / 2  # exactly halfway
         hexes = ["0x1.fffffep127", "0x1.ffffffp127", "-0x1.ffffffp127", "0x1.fffffefffffffp127", "0x1p-150",
                  "0x1.0000000000001p-150", "0x1p-149", "0x1.8p-149", "0x1.000001p0", "0x1.000003p0"]
-        special = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 1e39, 1e-46] + [float.fromhex(h) for h in hexes],
-                           dtype=np.float64)
+        special = [np.inf, -np.inf, np.nan, 0.0, -0.0, 1e39, 1e-46] + [float.fromhex(h) for h in hexes]
+        special = np.array(special, dtype=np.float64)
         return np.concatenate([normal.view(np.uint64), bits, ties.view(np.uint64),
                                special.view(np.uint64)]).view(np.uint8)
     width = {"I16": 2, "I32": 4, "I64": 8}[name]
@@ -269,7 +271,7 @@ def check_dequantize(tool, tmp, lib, rng, rows):
 
         conv = ggml_converter(lib, name)
         if conv is not None and (conv[0], conv[1]) != (block_size, type_size):
-            error = f"ggml says {conv[0]} values in {conv[1]} bytes, the test's layout {block_size}/{type_size}"
+            error = f"ggml: {conv[0]} values in {conv[1]} bytes; test layout: {block_size} in {type_size}"
         refs = {"gguf-py": gguf_reference(name, raw), "ggml": ggml_reference(conv, raw, n)}
         refs["formula"] = formula(name, raw) if refs["gguf-py"] is None and refs["ggml"] is None else None
         if all(ref is None for ref in refs.values()):
