@@ -4,9 +4,11 @@
 // ggml (fp16, bf16, the E8M0 and UE4M3 block scales) and PyTorch/safetensors (F8_E4M3, F8_E5M2).
 //
 // Rounding: f32 -> fp16 and f32 -> bf16 round to nearest, ties to even; overflow gives infinity.
-// NaN: every conversion to f32 returns a quiet NaN with the source's sign and payload. f32 -> fp16
-// returns the canonical quiet NaN 0x7E00 with the sign (as ggml's reference conversion does);
-// f32 -> bf16 keeps the top payload bits and sets the quiet bit (ggml_compute_fp32_to_bf16).
+// NaN: fp16 (and F8_E5M2) -> f32 keeps sign and payload and sets the quiet bit, as the F16C
+// instruction does; bf16 -> f32 widens the bits unchanged, as ggml does; an F8_E4M3 NaN becomes the
+// quiet NaN 0x7FC00000 with its sign. f32 -> fp16 returns 0x7E00 with the sign (ggml's reference
+// conversion); f32 -> bf16 keeps the top payload bits and sets the quiet bit
+// (ggml_compute_fp32_to_bf16).
 // Multi-byte values in tensor data are little-endian.
 
 #include "base/error.h"
