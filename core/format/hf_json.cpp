@@ -2,7 +2,9 @@
 
 #include "base/byte_source.h"
 
+#include <cmath>
 #include <exception>
+#include <limits>
 #include <optional>
 
 namespace matryx {
@@ -70,6 +72,56 @@ std::optional<size_t> findJsonNestingOverflow(std::string_view text, size_t maxD
         }
     }
     return std::nullopt;
+}
+
+const nlohmann::json* jsonMember(const nlohmann::json& obj, std::string_view key) noexcept {
+    if (!obj.is_object())
+        return nullptr;
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null())
+        return nullptr;
+    return &*it;
+}
+
+const nlohmann::json* jsonMember(const nlohmann::json* obj, std::string_view key) noexcept {
+    return obj ? jsonMember(*obj, key) : nullptr;
+}
+
+std::optional<std::string> jsonString(const nlohmann::json* value) {
+    if (!value || !value->is_string())
+        return std::nullopt;
+    return value->get<std::string>();
+}
+
+std::optional<bool> jsonBool(const nlohmann::json* value) noexcept {
+    if (!value || !value->is_boolean())
+        return std::nullopt;
+    return value->get<bool>();
+}
+
+std::optional<int64_t> jsonInteger(const nlohmann::json* value) noexcept {
+    if (!value)
+        return std::nullopt;
+    if (value->is_number_unsigned()) {
+        const uint64_t u = value->get<uint64_t>();
+        if (u > uint64_t(std::numeric_limits<int64_t>::max()))
+            return std::nullopt;
+        return int64_t(u);
+    }
+    if (value->is_number_integer())
+        return value->get<int64_t>();
+    if (value->is_number_float()) {
+        const double d = value->get<double>();
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18)
+            return int64_t(d);
+    }
+    return std::nullopt;
+}
+
+std::optional<double> jsonNumber(const nlohmann::json* value) noexcept {
+    if (!value || !value->is_number())
+        return std::nullopt;
+    return value->get<double>();
 }
 
 Result<nlohmann::json> parseJsonText(std::string_view text, const std::string& file, std::string_view field,

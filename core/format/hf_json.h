@@ -28,6 +28,17 @@ Result<nlohmann::json> parseJsonText(std::string_view text, const std::string& f
 Result<nlohmann::json> readJsonFile(const std::filesystem::path& path, uint64_t maxBytes,
                                     size_t maxDepth = kJsonDefaultMaxDepth);
 
+// Lenient member access for documents whose schema is loose (tokenizer_config.json and
+// friends): nullptr / nullopt when `obj` is not an object, the key is missing, the value is
+// null or of another JSON type.
+const nlohmann::json* jsonMember(const nlohmann::json& obj, std::string_view key) noexcept;
+const nlohmann::json* jsonMember(const nlohmann::json* obj, std::string_view key) noexcept;
+std::optional<std::string> jsonString(const nlohmann::json* value);
+std::optional<bool> jsonBool(const nlohmann::json* value) noexcept;
+// Integers, and floats with an integral value (2048.0), that fit int64.
+std::optional<int64_t> jsonInteger(const nlohmann::json* value) noexcept;
+std::optional<double> jsonNumber(const nlohmann::json* value) noexcept;
+
 // The byte offset of the first bracket that opens a level deeper than maxDepth, if any.
 // Brackets inside strings do not count.
 std::optional<size_t> findJsonNestingOverflow(std::string_view text, size_t maxDepth) noexcept;
