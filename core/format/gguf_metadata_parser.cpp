@@ -65,16 +65,22 @@ private:
         return {};
     }
 
-    Status string(MetaValue& out) {
+    Status text(std::string_view& out) {
         const uint64_t at = c_.position();
         uint64_t length = 0;
         if (!c_.read(length))
             return fail(at, {}, "file ends inside this string's length");
-        std::string_view text;
-        if (!c_.readChars(length, text))
+        if (!c_.readChars(length, out))
             return fail(at, {}, "string of " + std::to_string(length) + " bytes runs past the end of the file (" +
                                     std::to_string(c_.remaining()) + " bytes left)");
-        out = MetaValue::string(std::string(text));
+        return {};
+    }
+
+    Status string(MetaValue& out) {
+        std::string_view view;
+        if (auto s = text(view); !s)
+            return s;
+        out = MetaValue::string(std::string(view));
         return {};
     }
 
@@ -127,6 +133,15 @@ private:
         path_.push_back(0);
         for (uint64_t i = 0; i < count; ++i) {
             path_.back() = i;
+            // Vocabularies are string arrays of 100k+ items: those are built in place, without
+            // the temporary value the general path moves from.
+            if (type == MetaType::String) {
+                std::string_view view;
+                if (auto s = text(view); !s)
+                    return s;
+                items.push_back(MetaValue::string(std::string(view)));
+                continue;
+            }
             MetaValue item;
             if (auto s = value(type, depth, item); !s)
                 return s;

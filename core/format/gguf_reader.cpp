@@ -5,6 +5,7 @@
 #include "format/gguf_split.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 
 namespace matryx {
@@ -15,10 +16,14 @@ class GgufReader final : public ModelReader {
 public:
     std::string_view name() const override { return "GGUF"; }
 
+    // A file named .gguf is taken even with a wrong magic, so that it gets the GGUF error
+    // (field and offset) rather than "not a model Matryx can open".
     bool canRead(const std::filesystem::path& path, std::span<const std::byte> head) const override {
-        if (head.size() >= gguf::kMagic.size())
-            return std::equal(gguf::kMagic.begin(), gguf::kMagic.end(), head.begin());
-        return path.extension() == ".gguf";
+        if (head.size() >= gguf::kMagic.size() && std::equal(gguf::kMagic.begin(), gguf::kMagic.end(), head.begin()))
+            return true;
+        std::string ext = path.extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+        return ext == ".gguf";
     }
 
     Result<Model> read(const std::filesystem::path& path) const override { return readGguf(path); }

@@ -174,7 +174,9 @@ TEST(GgufReader, ReadsFromDiskAndRecognisesTheMagic) {
     EXPECT_EQ(reader->name(), "GGUF");
     EXPECT_TRUE(reader->canRead(path, std::span(layout.bytes).first(16)));
     const std::array<std::byte, 4> other{std::byte{'P'}, std::byte{'K'}, std::byte{3}, std::byte{4}};
-    EXPECT_FALSE(reader->canRead("x.gguf", other));
+    EXPECT_FALSE(reader->canRead("x.safetensors", other));
+    EXPECT_TRUE(reader->canRead("broken.GGUF", other)); // gets the GGUF error, not "unknown format"
+    EXPECT_TRUE(reader->canRead("short.gguf", {}));
     std::filesystem::remove(path);
 
     auto missing = readGguf(path);
