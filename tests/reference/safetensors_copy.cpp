@@ -9,7 +9,7 @@
 #include "format/safetensors_reader.h"
 #include "format/safetensors_writer.h"
 
-#include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <string_view>
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         tensors.push_back({t.name, t.type, t.shape});
     const TensorProducer copy = [&](size_t i, std::span<std::byte> out) -> Status {
         const auto data = model->data(model->tensors[i]);
-        std::memcpy(out.data(), data.data(), out.size());
+        std::copy(data.begin(), data.end(), out.begin());
         return {};
     };
     WriteOptions options;

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -104,7 +104,7 @@ TEST_F(SafetensorsWriter, RoundTripKeepsTensorsAndTypedMetadata) {
         ASSERT_TRUE(fillPattern(i, expected).ok());
         const auto data = model->data(t);
         ASSERT_EQ(data.size(), expected.size());
-        EXPECT_EQ(std::memcmp(data.data(), expected.data(), data.size()), 0) << t.name;
+        EXPECT_TRUE(std::equal(data.begin(), data.end(), expected.begin())) << t.name;
     }
 
     // Header padded with spaces to 8 bytes; tensors packed without gaps up to the end of file.
