@@ -30,11 +30,9 @@ public:
         return minBytes == 0 || count <= remaining() / minBytes;
     }
 
-    template <class T>
-    bool read(T& out) noexcept {
+    template <class T> bool read(T& out) noexcept {
         static_assert(std::is_trivially_copyable_v<T>);
-        if (remaining() < sizeof(T))
-            return false;
+        if (remaining() < sizeof(T)) return false;
         std::memcpy(&out, bytes_.data() + position_, sizeof(T));
         position_ += sizeof(T);
         return true;
@@ -42,8 +40,7 @@ public:
 
     // A view of the next `length` bytes (into the underlying buffer), then skips them.
     bool readBytes(uint64_t length, std::span<const std::byte>& out) noexcept {
-        if (length > remaining())
-            return false;
+        if (length > remaining()) return false;
         out = bytes_.subspan(static_cast<size_t>(position_), static_cast<size_t>(length));
         position_ += length;
         return true;
@@ -51,22 +48,19 @@ public:
 
     bool readChars(uint64_t length, std::string_view& out) noexcept {
         std::span<const std::byte> raw;
-        if (!readBytes(length, raw))
-            return false;
+        if (!readBytes(length, raw)) return false;
         out = {reinterpret_cast<const char*>(raw.data()), raw.size()};
         return true;
     }
 
     bool skip(uint64_t length) noexcept {
-        if (length > remaining())
-            return false;
+        if (length > remaining()) return false;
         position_ += length;
         return true;
     }
 
     bool seek(uint64_t position) noexcept {
-        if (position > size())
-            return false;
+        if (position > size()) return false;
         position_ = position;
         return true;
     }

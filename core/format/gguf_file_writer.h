@@ -19,7 +19,7 @@
 namespace matryx {
 
 struct GgufFilePlan {
-    std::string file;              // for error messages
+    std::string file; // for error messages
     uint64_t alignment = 32;
     std::vector<std::byte> header; // everything before the data section, zero-padded to the alignment
     std::vector<uint64_t> offsets; // per tensor, relative to the data section

@@ -59,7 +59,7 @@ inline constexpr uint64_t kHeaderSize = 24;
 
 // Smallest possible encodings, used to refuse counts that cannot fit in the bytes left
 // before anything is allocated for them.
-inline constexpr uint64_t kMinKvBytes = 8 + 1 + 4 + 1;       // key length, 1-byte key, type, U8 value
+inline constexpr uint64_t kMinKvBytes = 8 + 1 + 4 + 1;         // key length, 1-byte key, type, U8 value
 inline constexpr uint64_t kMinTensorInfoBytes = 8 + 4 + 4 + 8; // empty name, n_dims 0, type, offset
 inline constexpr uint64_t kArrayHeaderBytes = 4 + 8;           // element type, count
 
@@ -76,7 +76,9 @@ inline constexpr std::string_view kKeySplitNo = "split.no";
 inline constexpr std::string_view kKeySplitCount = "split.count";
 inline constexpr std::string_view kKeySplitTensorsCount = "split.tensors.count";
 
-inline constexpr bool isPowerOfTwo(uint64_t v) noexcept { return v != 0 && (v & (v - 1)) == 0; }
+inline constexpr bool isPowerOfTwo(uint64_t v) noexcept {
+    return v != 0 && (v & (v - 1)) == 0;
+}
 
 // v rounded up to a multiple of the power of two `alignment`; callers keep v far from 2^64.
 inline constexpr uint64_t alignUp(uint64_t v, uint64_t alignment) noexcept {

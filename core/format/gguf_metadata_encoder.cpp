@@ -15,43 +15,48 @@ public:
 
     Status value(const MetaValue& v, int depth) {
         switch (v.type()) {
-        case MetaType::U8: return unsignedValue<uint8_t>(v);
-        case MetaType::U16: return unsignedValue<uint16_t>(v);
-        case MetaType::U32: return unsignedValue<uint32_t>(v);
-        case MetaType::U64: return unsignedValue<uint64_t>(v);
-        case MetaType::I8: return signedValue<int8_t>(v);
-        case MetaType::I16: return signedValue<int16_t>(v);
-        case MetaType::I32: return signedValue<int32_t>(v);
-        case MetaType::I64: return signedValue<int64_t>(v);
+        case MetaType::U8:
+            return unsignedValue<uint8_t>(v);
+        case MetaType::U16:
+            return unsignedValue<uint16_t>(v);
+        case MetaType::U32:
+            return unsignedValue<uint32_t>(v);
+        case MetaType::U64:
+            return unsignedValue<uint64_t>(v);
+        case MetaType::I8:
+            return signedValue<int8_t>(v);
+        case MetaType::I16:
+            return signedValue<int16_t>(v);
+        case MetaType::I32:
+            return signedValue<int32_t>(v);
+        case MetaType::I64:
+            return signedValue<int64_t>(v);
         case MetaType::F32: {
             const auto d = v.toDouble();
-            if (!d)
-                return fail("FLOAT32 value holds no number");
+            if (!d) return fail("FLOAT32 value holds no number");
             out_.put(static_cast<float>(*d));
             return {};
         }
         case MetaType::F64: {
             const auto d = v.toDouble();
-            if (!d)
-                return fail("FLOAT64 value holds no number");
+            if (!d) return fail("FLOAT64 value holds no number");
             out_.put(*d);
             return {};
         }
         case MetaType::Bool: {
             const auto b = v.toBool();
-            if (!b)
-                return fail("BOOL value holds no boolean");
+            if (!b) return fail("BOOL value holds no boolean");
             out_.put<uint8_t>(*b ? 1 : 0);
             return {};
         }
         case MetaType::String: {
             const std::string* s = v.toString();
-            if (!s)
-                return fail("STRING value holds no string");
+            if (!s) return fail("STRING value holds no string");
             out_.putString(*s);
             return {};
         }
-        case MetaType::Array: return array(v, depth + 1);
+        case MetaType::Array:
+            return array(v, depth + 1);
         }
         return fail("unknown value type");
     }
@@ -65,8 +70,7 @@ private:
         return makeError(file_, std::move(field), std::nullopt, std::move(message));
     }
 
-    template <class T>
-    Status unsignedValue(const MetaValue& v) {
+    template <class T> Status unsignedValue(const MetaValue& v) {
         const auto u = v.toUnsigned();
         if (!u || *u > std::numeric_limits<T>::max())
             return fail("value " + v.display() + " does not fit " + std::string(metaTypeName(v.type())));
@@ -74,8 +78,7 @@ private:
         return {};
     }
 
-    template <class T>
-    Status signedValue(const MetaValue& v) {
+    template <class T> Status signedValue(const MetaValue& v) {
         const auto i = v.toSigned();
         if (!i || *i < std::numeric_limits<T>::min() || *i > std::numeric_limits<T>::max())
             return fail("value " + v.display() + " does not fit " + std::string(metaTypeName(v.type())));
@@ -94,10 +97,9 @@ private:
         for (size_t i = 0; i < items.size(); ++i) {
             path_.back() = i;
             if (items[i].type() != type)
-                return fail("item of type " + std::string(metaTypeName(items[i].type())) + " in an array of " +
-                            std::string(metaTypeName(type)));
-            if (auto s = value(items[i], depth); !s)
-                return s;
+                return fail("item of type " + std::string(metaTypeName(items[i].type())) +
+                            " in an array of " + std::string(metaTypeName(type)));
+            if (auto s = value(items[i], depth); !s) return s;
         }
         path_.pop_back();
         return {};
@@ -111,10 +113,10 @@ private:
 
 } // namespace
 
-Status encodeGgufKv(GgufByteWriter& out, std::string_view key, const MetaValue& value, const std::string& file) {
+Status encodeGgufKv(GgufByteWriter& out, std::string_view key, const MetaValue& value,
+                    const std::string& file) {
     const std::string field = "metadata['" + std::string(key) + "']";
-    if (key.empty())
-        return makeError(file, field, std::nullopt, "empty key");
+    if (key.empty()) return makeError(file, field, std::nullopt, "empty key");
     out.putString(key);
     out.put(static_cast<uint32_t>(value.type()));
     ValueEncoder encoder(out, field, file);

@@ -20,8 +20,7 @@ class GgufByteWriter {
 public:
     explicit GgufByteWriter(std::vector<std::byte>& out) : out_(out) {}
 
-    template <class T>
-    void put(T value) {
+    template <class T> void put(T value) {
         static_assert(std::is_trivially_copyable_v<T>);
         const size_t at = out_.size();
         out_.resize(at + sizeof(T));
@@ -45,6 +44,7 @@ private:
 // Appends key, type and value. Fails, naming `file` and the field ("metadata['a.b'][3]"), when
 // the key is empty, an integer does not fit its type, an array item is not of the array's
 // element type, or arrays nest deeper than gguf::kMaxArrayDepth: the reader would refuse it.
-Status encodeGgufKv(GgufByteWriter& out, std::string_view key, const MetaValue& value, const std::string& file);
+Status encodeGgufKv(GgufByteWriter& out, std::string_view key, const MetaValue& value,
+                    const std::string& file);
 
 } // namespace matryx

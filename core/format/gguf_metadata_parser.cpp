@@ -14,12 +14,25 @@ namespace {
 // it before anything is reserved.
 uint64_t minEncodedBytes(MetaType type) noexcept {
     switch (type) {
-    case MetaType::U8: case MetaType::I8: case MetaType::Bool: return 1;
-    case MetaType::U16: case MetaType::I16: return 2;
-    case MetaType::U32: case MetaType::I32: case MetaType::F32: return 4;
-    case MetaType::U64: case MetaType::I64: case MetaType::F64: return 8;
-    case MetaType::String: return 8;
-    case MetaType::Array: return gguf::kArrayHeaderBytes;
+    case MetaType::U8:
+    case MetaType::I8:
+    case MetaType::Bool:
+        return 1;
+    case MetaType::U16:
+    case MetaType::I16:
+        return 2;
+    case MetaType::U32:
+    case MetaType::I32:
+    case MetaType::F32:
+        return 4;
+    case MetaType::U64:
+    case MetaType::I64:
+    case MetaType::F64:
+        return 8;
+    case MetaType::String:
+        return 8;
+    case MetaType::Array:
+        return gguf::kArrayHeaderBytes;
     }
     return 1;
 }
@@ -50,8 +63,7 @@ private:
         return makeError(file_, std::move(field), at, std::move(message));
     }
 
-    template <class T>
-    Status scalar(MetaType type, MetaValue& out) {
+    template <class T> Status scalar(MetaType type, MetaValue& out) {
         const uint64_t at = c_.position();
         T v{};
         if (!c_.read(v))
@@ -68,44 +80,54 @@ private:
     Status text(std::string_view& out) {
         const uint64_t at = c_.position();
         uint64_t length = 0;
-        if (!c_.read(length))
-            return fail(at, {}, "file ends inside this string's length");
+        if (!c_.read(length)) return fail(at, {}, "file ends inside this string's length");
         if (!c_.readChars(length, out))
-            return fail(at, {}, "string of " + std::to_string(length) + " bytes runs past the end of the file (" +
-                                    std::to_string(c_.remaining()) + " bytes left)");
+            return fail(at, {},
+                        "string of " + std::to_string(length) + " bytes runs past the end of the file (" +
+                            std::to_string(c_.remaining()) + " bytes left)");
         return {};
     }
 
     Status string(MetaValue& out) {
         std::string_view view;
-        if (auto s = text(view); !s)
-            return s;
+        if (auto s = text(view); !s) return s;
         out = MetaValue::string(std::string(view));
         return {};
     }
 
     Status value(MetaType type, int depth, MetaValue& out) {
         switch (type) {
-        case MetaType::U8: return scalar<uint8_t>(type, out);
-        case MetaType::I8: return scalar<int8_t>(type, out);
-        case MetaType::U16: return scalar<uint16_t>(type, out);
-        case MetaType::I16: return scalar<int16_t>(type, out);
-        case MetaType::U32: return scalar<uint32_t>(type, out);
-        case MetaType::I32: return scalar<int32_t>(type, out);
-        case MetaType::U64: return scalar<uint64_t>(type, out);
-        case MetaType::I64: return scalar<int64_t>(type, out);
-        case MetaType::F32: return scalar<float>(type, out);
-        case MetaType::F64: return scalar<double>(type, out);
+        case MetaType::U8:
+            return scalar<uint8_t>(type, out);
+        case MetaType::I8:
+            return scalar<int8_t>(type, out);
+        case MetaType::U16:
+            return scalar<uint16_t>(type, out);
+        case MetaType::I16:
+            return scalar<int16_t>(type, out);
+        case MetaType::U32:
+            return scalar<uint32_t>(type, out);
+        case MetaType::I32:
+            return scalar<int32_t>(type, out);
+        case MetaType::U64:
+            return scalar<uint64_t>(type, out);
+        case MetaType::I64:
+            return scalar<int64_t>(type, out);
+        case MetaType::F32:
+            return scalar<float>(type, out);
+        case MetaType::F64:
+            return scalar<double>(type, out);
         case MetaType::Bool: {
             const uint64_t at = c_.position();
             uint8_t v = 0;
-            if (!c_.read(v))
-                return fail(at, {}, "file ends inside this BOOL value");
+            if (!c_.read(v)) return fail(at, {}, "file ends inside this BOOL value");
             out = MetaValue::boolean(v != 0);
             return {};
         }
-        case MetaType::String: return string(out);
-        case MetaType::Array: return array(depth + 1, out);
+        case MetaType::String:
+            return string(out);
+        case MetaType::Array:
+            return array(depth + 1, out);
         }
         return fail(c_.position(), {}, "unknown value type");
     }
@@ -115,14 +137,12 @@ private:
         if (depth > gguf::kMaxArrayDepth)
             return fail(at, {}, "arrays nested more than " + std::to_string(gguf::kMaxArrayDepth) + " deep");
         uint32_t typeId = 0;
-        if (!c_.read(typeId))
-            return fail(at, ".type", "file ends inside this array's element type");
+        if (!c_.read(typeId)) return fail(at, ".type", "file ends inside this array's element type");
         if (!isValidMetaType(typeId))
             return fail(at, ".type", "unknown array element type " + std::to_string(typeId));
         const auto type = static_cast<MetaType>(typeId);
         uint64_t count = 0;
-        if (!c_.read(count))
-            return fail(at + 4, ".count", "file ends inside this array's count");
+        if (!c_.read(count)) return fail(at + 4, ".count", "file ends inside this array's count");
         if (!c_.canHold(count, minEncodedBytes(type)))
             return fail(at + 4, ".count",
                         "array of " + std::to_string(count) + " " + std::string(metaTypeName(type)) +
@@ -137,14 +157,12 @@ private:
             // the temporary value the general path moves from.
             if (type == MetaType::String) {
                 std::string_view view;
-                if (auto s = text(view); !s)
-                    return s;
+                if (auto s = text(view); !s) return s;
                 items.push_back(MetaValue::string(std::string(view)));
                 continue;
             }
             MetaValue item;
-            if (auto s = value(type, depth, item); !s)
-                return s;
+            if (auto s = value(type, depth, item); !s) return s;
             items.push_back(std::move(item));
         }
         path_.pop_back();
@@ -160,8 +178,7 @@ private:
 
 size_t entryIndex(const Metadata& metadata, std::string_view key) {
     for (size_t i = 0; i < metadata.size(); ++i)
-        if (metadata.entries()[i].first == key)
-            return i;
+        if (metadata.entries()[i].first == key) return i;
     return metadata.size();
 }
 
@@ -183,12 +200,12 @@ Result<GgufMetadata> parseGgufMetadata(ByteCursor& cursor, uint64_t count, const
         uint64_t keyLength = 0;
         if (!cursor.read(keyLength))
             return makeError(file, base + ".key", keyAt, "file ends inside the key's length");
-        if (keyLength == 0)
-            return makeError(file, base + ".key", keyAt, "empty key");
+        if (keyLength == 0) return makeError(file, base + ".key", keyAt, "empty key");
         std::string_view key;
         if (!cursor.readChars(keyLength, key))
             return makeError(file, base + ".key", keyAt,
-                             "key of " + std::to_string(keyLength) + " bytes runs past the end of the file (" +
+                             "key of " + std::to_string(keyLength) +
+                                 " bytes runs past the end of the file (" +
                                  std::to_string(cursor.remaining()) + " bytes left)");
         if (result.metadata.contains(key))
             return makeError(file, base + ".key", keyAt,
@@ -201,13 +218,13 @@ Result<GgufMetadata> parseGgufMetadata(ByteCursor& cursor, uint64_t count, const
             return makeError(file, base + ".type", typeAt, "file ends inside the value type");
         if (!isValidMetaType(typeId))
             return makeError(file, base + ".type", typeAt,
-                             "unknown value type " + std::to_string(typeId) + " for key '" + std::string(key) + "'");
+                             "unknown value type " + std::to_string(typeId) + " for key '" +
+                                 std::string(key) + "'");
         const auto type = static_cast<MetaType>(typeId);
 
         const uint64_t valueAt = cursor.position();
         MetaValue value;
-        if (auto s = parser.parse(type, base + ".value", value); !s)
-            return std::move(s).error();
+        if (auto s = parser.parse(type, base + ".value", value); !s) return std::move(s).error();
 
         if (key == gguf::kKeyAlignment) {
             if (type != MetaType::U32)
@@ -216,8 +233,7 @@ Result<GgufMetadata> parseGgufMetadata(ByteCursor& cursor, uint64_t count, const
             const uint64_t alignment = value.toUnsigned().value_or(0);
             if (!gguf::isPowerOfTwo(alignment))
                 return makeError(file, base + ".value", valueAt,
-                                 "general.alignment " + std::to_string(alignment) +
-                                     " is not a power of two");
+                                 "general.alignment " + std::to_string(alignment) + " is not a power of two");
             result.alignment = alignment;
         }
         result.valueOffsets.push_back(valueAt);

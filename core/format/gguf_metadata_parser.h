@@ -13,9 +13,9 @@
 namespace matryx {
 
 struct GgufMetadata {
-    Metadata metadata;                 // in file order, so entry i is kv[i]
+    Metadata metadata;                  // in file order, so entry i is kv[i]
     std::vector<uint64_t> valueOffsets; // byte offset of each kv[i].value, for later errors
-    uint64_t alignment = 32;           // general.alignment, checked, or the default
+    uint64_t alignment = 32;            // general.alignment, checked, or the default
 };
 
 // Reads `count` key/value pairs at the cursor. Refuses empty and duplicate keys, unknown value

@@ -22,8 +22,7 @@ std::string describeMagic(std::span<const std::byte> head) {
         printable = printable && std::isprint(c);
         text += static_cast<char>(c);
     }
-    if (printable)
-        return "'" + text + "'";
+    if (printable) return "'" + text + "'";
     std::string hex;
     for (const std::byte b : head) {
         char buf[4];
@@ -37,8 +36,7 @@ Status checkVersion(uint32_t version, const std::string& file) {
     const auto fail = [&](std::string message) {
         return makeError(file, "header.version", gguf::kOffsetVersion, std::move(message));
     };
-    if (version >= gguf::kMinVersion && version <= gguf::kMaxVersion)
-        return {};
+    if (version >= gguf::kMinVersion && version <= gguf::kMaxVersion) return {};
     if (version == 1)
         return fail("GGUF version 1 is no longer supported (ggml dropped it); convert the model again");
     if (version != 0 && (version & 0xFFFFu) == 0)
@@ -65,8 +63,7 @@ Result<GgufParsed> parseGguf(std::shared_ptr<const ByteSource> source) {
     uint32_t version = 0;
     if (!cursor.read(version))
         return makeError(file, "header.version", gguf::kOffsetVersion, "file ends inside the header");
-    if (auto s = checkVersion(version, file); !s)
-        return std::move(s).error();
+    if (auto s = checkVersion(version, file); !s) return std::move(s).error();
 
     uint64_t tensorCount = 0;
     if (!cursor.read(tensorCount))
@@ -82,11 +79,9 @@ Result<GgufParsed> parseGguf(std::shared_ptr<const ByteSource> source) {
                              std::to_string(cursor.remaining()) + " bytes after the header");
 
     auto metadata = parseGgufMetadata(cursor, kvCount, file);
-    if (!metadata)
-        return std::move(metadata).error();
+    if (!metadata) return std::move(metadata).error();
     auto tensors = parseGgufTensorInfos(cursor, tensorCount, metadata->alignment, file);
-    if (!tensors)
-        return std::move(tensors).error();
+    if (!tensors) return std::move(tensors).error();
 
     GgufParsed parsed;
     Model& model = parsed.model;

@@ -22,11 +22,9 @@ constexpr std::string_view kOf = "-of-";
 
 std::optional<uint32_t> parseNumber(std::string_view digits) {
     uint32_t v = 0;
-    if (digits.size() < 5)
-        return std::nullopt;
+    if (digits.size() < 5) return std::nullopt;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-    if (ec != std::errc() || end != digits.data() + digits.size())
-        return std::nullopt;
+    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
     return v;
 }
 
@@ -41,8 +39,7 @@ Result<SplitKey> splitKey(const GgufParsed& shard, std::string_view key) {
     const Metadata& metadata = shard.model.metadata;
     const std::string& file = shard.model.sources.front()->name();
     for (size_t i = 0; i < metadata.size(); ++i) {
-        if (metadata.entries()[i].first != key)
-            continue;
+        if (metadata.entries()[i].first != key) continue;
         SplitKey k{0, "kv[" + std::to_string(i) + "].value", shard.valueOffsets[i]};
         const MetaValue& v = metadata.entries()[i].second;
         if (!v.isInteger() || !v.toUnsigned())
@@ -63,8 +60,7 @@ Result<GgufParsed> openShard(const GgufShardName& name, uint32_t index) {
                          "shard " + std::to_string(index + 1) + " of " + std::to_string(name.count) +
                              " of the split model is missing");
     auto source = ByteSource::mapFile(path);
-    if (!source)
-        return std::move(source).error();
+    if (!source) return std::move(source).error();
     return parseGguf(std::move(source.value()));
 }
 
@@ -72,19 +68,15 @@ Result<GgufParsed> openShard(const GgufShardName& name, uint32_t index) {
 
 std::optional<GgufShardName> parseGgufShardName(const std::filesystem::path& path) {
     const std::string name = path.filename().string();
-    if (name.size() <= kSuffix.size() || !std::string_view(name).ends_with(kSuffix))
-        return std::nullopt;
+    if (name.size() <= kSuffix.size() || !std::string_view(name).ends_with(kSuffix)) return std::nullopt;
     const std::string_view stem = std::string_view(name).substr(0, name.size() - kSuffix.size());
     const size_t of = stem.rfind(kOf);
-    if (of == std::string_view::npos)
-        return std::nullopt;
+    if (of == std::string_view::npos) return std::nullopt;
     const size_t dash = stem.rfind('-', of == 0 ? 0 : of - 1);
-    if (dash == std::string_view::npos || dash == 0 || dash >= of)
-        return std::nullopt;
+    if (dash == std::string_view::npos || dash == 0 || dash >= of) return std::nullopt;
     const auto number = parseNumber(stem.substr(dash + 1, of - dash - 1));
     const auto count = parseNumber(stem.substr(of + kOf.size()));
-    if (!number || !count || *number == 0 || *number > *count)
-        return std::nullopt;
+    if (!number || !count || *number == 0 || *number > *count) return std::nullopt;
     GgufShardName shard{path.parent_path() / std::string(stem.substr(0, dash)), *number - 1, *count};
     // Only the spelling ggufShardPath gives is a shard name (no "-001-of-3" or extra zeros).
     if (ggufShardPath(shard.prefix, shard.index, shard.count).filename() != path.filename())
@@ -105,34 +97,30 @@ Result<Model> readGgufSplit(const GgufShardName& shard) {
     std::unordered_map<std::string, uint32_t> owner; // tensor name → shard
     for (uint32_t k = 0; k < shard.count; ++k) {
         auto parsed = openShard(shard, k);
-        if (!parsed)
-            return std::move(parsed).error();
+        if (!parsed) return std::move(parsed).error();
         const std::string file = parsed->model.sources.front()->name();
 
         auto no = splitKey(*parsed, gguf::kKeySplitNo);
-        if (!no)
-            return std::move(no).error();
+        if (!no) return std::move(no).error();
         if (no->value != k)
             return makeError(file, no->field, no->offset,
                              "split.no is " + std::to_string(no->value) + " but the file name says shard " +
                                  std::to_string(k) + " (0-based)");
         auto count = splitKey(*parsed, gguf::kKeySplitCount);
-        if (!count)
-            return std::move(count).error();
+        if (!count) return std::move(count).error();
         if (count->value != shard.count)
             return makeError(file, count->field, count->offset,
                              "split.count is " + std::to_string(count->value) + " but the file name says " +
                                  std::to_string(shard.count) + " shards");
         auto tensors = splitKey(*parsed, gguf::kKeySplitTensorsCount);
-        if (!tensors)
-            return std::move(tensors).error();
+        if (!tensors) return std::move(tensors).error();
         if (k == 0) {
             expectedTensors = tensors->value;
             tensorsKey = *tensors;
         } else if (tensors->value != expectedTensors) {
             return makeError(file, tensors->field, tensors->offset,
-                             "split.tensors.count is " + std::to_string(tensors->value) + " but shard 1 says " +
-                                 std::to_string(expectedTensors));
+                             "split.tensors.count is " + std::to_string(tensors->value) +
+                                 " but shard 1 says " + std::to_string(expectedTensors));
         }
 
         Model& part = parsed->model;
@@ -140,7 +128,8 @@ Result<Model> readGgufSplit(const GgufShardName& shard) {
             TensorInfo& t = part.tensors[i];
             if (const auto [it, added] = owner.emplace(t.name, k); !added)
                 return makeError(file, "tensor_infos[" + std::to_string(i) + "].name", parsed->nameOffsets[i],
-                                 "tensor '" + t.name + "' is also in shard " + std::to_string(it->second + 1));
+                                 "tensor '" + t.name + "' is also in shard " +
+                                     std::to_string(it->second + 1));
             t.source = k;
             model.tensors.push_back(std::move(t));
         }
@@ -156,8 +145,8 @@ Result<Model> readGgufSplit(const GgufShardName& shard) {
     if (model.tensors.size() != expectedTensors)
         return makeError(model.sources.front()->name(), tensorsKey.field, tensorsKey.offset,
                          "split.tensors.count is " + std::to_string(expectedTensors) + " but the " +
-                             std::to_string(shard.count) + " shards hold " + std::to_string(model.tensors.size()) +
-                             " tensors");
+                             std::to_string(shard.count) + " shards hold " +
+                             std::to_string(model.tensors.size()) + " tensors");
     for (const std::string_view key : {gguf::kKeySplitNo, gguf::kKeySplitCount, gguf::kKeySplitTensorsCount})
         model.metadata.erase(key);
     return model;
@@ -191,12 +180,10 @@ std::vector<std::pair<size_t, size_t>> groupShards(std::span<const OutputTensor>
 
 } // namespace
 
-Result<std::vector<std::filesystem::path>> writeGgufSplit(const std::filesystem::path& prefix,
-                                                          const Metadata& metadata,
-                                                          std::span<const OutputTensor> tensors,
-                                                          const TensorProducer& produce,
-                                                          const WriteOptions& options, const GgufSplitOptions& split,
-                                                          Progress& progress) {
+Result<std::vector<std::filesystem::path>>
+writeGgufSplit(const std::filesystem::path& prefix, const Metadata& metadata,
+               std::span<const OutputTensor> tensors, const TensorProducer& produce,
+               const WriteOptions& options, const GgufSplitOptions& split, Progress& progress) {
     const auto groups = groupShards(tensors, split);
     const auto count = static_cast<uint32_t>(groups.size());
     if (groups.size() > std::numeric_limits<uint16_t>::max() || tensors.size() > INT32_MAX)
@@ -211,7 +198,8 @@ Result<std::vector<std::filesystem::path>> writeGgufSplit(const std::filesystem:
         Metadata shardMetadata;
         if (k == 0)
             for (const auto& [key, value] : metadata)
-                if (key != gguf::kKeySplitNo && key != gguf::kKeySplitCount && key != gguf::kKeySplitTensorsCount)
+                if (key != gguf::kKeySplitNo && key != gguf::kKeySplitCount &&
+                    key != gguf::kKeySplitTensorsCount)
                     shardMetadata.set(key, value);
         shardMetadata.set(std::string(gguf::kKeySplitNo), MetaValue::fromUnsigned(MetaType::U16, k));
         shardMetadata.set(std::string(gguf::kKeySplitCount), MetaValue::fromUnsigned(MetaType::U16, count));
@@ -221,8 +209,7 @@ Result<std::vector<std::filesystem::path>> writeGgufSplit(const std::filesystem:
         const auto [begin, end] = groups[k];
         auto plan = planGgufFile(paths.back().string(), shardMetadata, tensors.subspan(begin, end - begin),
                                  options.alignment);
-        if (!plan)
-            return std::move(plan).error();
+        if (!plan) return std::move(plan).error();
         largest = std::max(largest, plan->largestTensor);
         for (const uint64_t size : plan->sizes)
             counter.total += size;
@@ -232,8 +219,7 @@ Result<std::vector<std::filesystem::path>> writeGgufSplit(const std::filesystem:
     std::vector<std::unique_ptr<AtomicFile>> files;
     for (const auto& path : paths) {
         auto file = AtomicFile::create(path, options.overwrite);
-        if (!file)
-            return std::move(file).error();
+        if (!file) return std::move(file).error();
         files.push_back(std::move(file.value()));
     }
     const auto buffer = std::make_unique_for_overwrite<std::byte[]>(static_cast<size_t>(largest));
@@ -244,8 +230,7 @@ Result<std::vector<std::filesystem::path>> writeGgufSplit(const std::filesystem:
             !s)
             return std::move(s).error();
     }
-    if (!progress.report(1.0, prefix.filename().string()))
-        return cancelledError(prefix.string());
+    if (!progress.report(1.0, prefix.filename().string())) return cancelledError(prefix.string());
     for (uint32_t k = 0; k < count; ++k) {
         if (auto s = files[k]->commit(); !s) {
             // Shards already in place would make a model that cannot load: take them back out.

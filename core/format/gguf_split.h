@@ -47,13 +47,12 @@ struct GgufSplitOptions {
 // Writes the tensors into as many shards as the limits need (at least one), named
 // ggufShardPath(prefix, k, n): metadata (without any split.* keys it holds) goes into the first
 // shard, then the split keys into every shard. All shards are written to temporary files and
-// renamed into place only when every one is complete, so a failure or cancel leaves none.
+// renamed into place only when every one is complete, so a failure or cancel leaves none; each
+// shard holds a file descriptor and AtomicFile's 1 MiB buffer until then.
 // Returns the shard paths. Fails as writeGguf does.
-Result<std::vector<std::filesystem::path>> writeGgufSplit(const std::filesystem::path& prefix,
-                                                          const Metadata& metadata,
-                                                          std::span<const OutputTensor> tensors,
-                                                          const TensorProducer& produce,
-                                                          const WriteOptions& options, const GgufSplitOptions& split,
-                                                          Progress& progress);
+Result<std::vector<std::filesystem::path>>
+writeGgufSplit(const std::filesystem::path& prefix, const Metadata& metadata,
+               std::span<const OutputTensor> tensors, const TensorProducer& produce,
+               const WriteOptions& options, const GgufSplitOptions& split, Progress& progress);
 
 } // namespace matryx

@@ -39,8 +39,7 @@ public:
         const uint64_t nameAt = c_.position();
         at.name = nameAt;
         uint64_t nameLength = 0;
-        if (!c_.read(nameLength))
-            return fail(nameAt, ".name", "file ends inside the name's length");
+        if (!c_.read(nameLength)) return fail(nameAt, ".name", "file ends inside the name's length");
         std::string_view name;
         if (!c_.readChars(nameLength, name))
             return fail(nameAt, ".name",
@@ -52,19 +51,18 @@ public:
 
         const uint64_t dimsCountAt = c_.position();
         uint32_t nDims = 0;
-        if (!c_.read(nDims))
-            return fail(dimsCountAt, ".n_dims", "file ends inside n_dims");
+        if (!c_.read(nDims)) return fail(dimsCountAt, ".n_dims", "file ends inside n_dims");
         if (nDims > gguf::kMaxDims)
             return fail(dimsCountAt, ".n_dims",
-                        std::to_string(nDims) + " dimensions; GGUF allows at most " + std::to_string(gguf::kMaxDims));
+                        std::to_string(nDims) + " dimensions; GGUF allows at most " +
+                            std::to_string(gguf::kMaxDims));
 
         const uint64_t dimsAt = c_.position();
         out.shape.resize(nDims);
         for (uint32_t d = 0; d < nDims; ++d) {
             const uint64_t at = c_.position();
             const std::string field = ".shape[" + std::to_string(d) + "]";
-            if (!c_.read(out.shape[d]))
-                return fail(at, field, "file ends inside this dimension");
+            if (!c_.read(out.shape[d])) return fail(at, field, "file ends inside this dimension");
             if (out.shape[d] < 0)
                 return fail(at, field, "negative dimension " + std::to_string(out.shape[d]));
         }
@@ -73,18 +71,19 @@ public:
         for (const int64_t d : out.shape) {
             const auto dim = static_cast<uint64_t>(d);
             if (dim > 1 && elements > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / dim)
-                return fail(dimsAt, ".shape", "shape " + shapeText(out.shape) + " has more than 2^63 elements");
+                return fail(dimsAt, ".shape",
+                            "shape " + shapeText(out.shape) + " has more than 2^63 elements");
             elements *= dim;
         }
 
         const uint64_t typeAt = c_.position();
         uint32_t typeId = 0;
-        if (!c_.read(typeId))
-            return fail(typeAt, ".type", "file ends inside the type");
+        if (!c_.read(typeId)) return fail(typeAt, ".type", "file ends inside the type");
         const TypeTraits* traits = typeTraits(typeId);
         if (!traits)
             return fail(typeAt, ".type",
-                        "tensor type id " + std::to_string(typeId) + " is " + std::string(unknownTypeReason(typeId)));
+                        "tensor type id " + std::to_string(typeId) + " is " +
+                            std::string(unknownTypeReason(typeId)));
         if (!traits->ggml)
             return fail(typeAt, ".type",
                         "tensor type id " + std::to_string(typeId) + " (" + std::string(traits->name) +
@@ -104,8 +103,7 @@ public:
         out.bytes = *bytes;
 
         at.offset = c_.position();
-        if (!c_.read(out.offset))
-            return fail(at.offset, ".offset", "file ends inside the data offset");
+        if (!c_.read(out.offset)) return fail(at.offset, ".offset", "file ends inside the data offset");
         if (out.offset % alignment_ != 0)
             return fail(at.offset, ".offset",
                         "data offset " + std::to_string(out.offset) + " is not a multiple of the alignment " +
@@ -145,7 +143,8 @@ Status placeData(std::vector<TensorInfo>& tensors, const std::vector<InfoOffsets
         if (t.bytes > fileSize - t.offset)
             return layoutError(file, i, at[i].offset,
                                "data " + rangeText(t.offset, t.bytes) + " of '" + t.name +
-                                   "' runs past the end of the file (" + std::to_string(fileSize) + " bytes)");
+                                   "' runs past the end of the file (" + std::to_string(fileSize) +
+                                   " bytes)");
     }
 
     std::vector<size_t> order;
@@ -180,14 +179,12 @@ Result<GgufTensorInfos> parseGgufTensorInfos(ByteCursor& cursor, uint64_t count,
     std::vector<InfoOffsets> at(static_cast<size_t>(count));
     TensorInfoParser parser(cursor, alignment, file);
     for (size_t i = 0; i < tensors.size(); ++i)
-        if (auto s = parser.parse(i, tensors[i], at[i]); !s)
-            return std::move(s).error();
+        if (auto s = parser.parse(i, tensors[i], at[i]); !s) return std::move(s).error();
 
     // The data section starts at the next multiple of the alignment counted from byte 0;
     // the position is at most the file size, so rounding up cannot overflow.
     const uint64_t dataStart = gguf::alignUp(cursor.position(), alignment);
-    if (auto s = placeData(tensors, at, dataStart, cursor.size(), file); !s)
-        return std::move(s).error();
+    if (auto s = placeData(tensors, at, dataStart, cursor.size(), file); !s) return std::move(s).error();
     GgufTensorInfos result;
     result.tensors = std::move(tensors);
     result.nameOffsets.reserve(at.size());

@@ -11,11 +11,9 @@ Status writeGguf(const std::filesystem::path& path, const Metadata& metadata,
                  const WriteOptions& options, Progress& progress) {
     const std::string file = path.string();
     auto plan = planGgufFile(file, metadata, tensors, options.alignment);
-    if (!plan)
-        return std::move(plan).error();
+    if (!plan) return std::move(plan).error();
     auto out = AtomicFile::create(path, options.overwrite);
-    if (!out)
-        return std::move(out).error();
+    if (!out) return std::move(out).error();
 
     // One buffer, sized to the largest tensor, is reused for every tensor.
     const auto bufferSize = static_cast<size_t>(plan->largestTensor);
@@ -25,8 +23,7 @@ Status writeGguf(const std::filesystem::path& path, const Metadata& metadata,
         counter.total += size;
     if (auto s = streamGgufFile(**out, *plan, tensors, 0, produce, {buffer.get(), bufferSize}, counter); !s)
         return s;
-    if (!progress.report(1.0, path.filename().string()))
-        return cancelledError(file);
+    if (!progress.report(1.0, path.filename().string())) return cancelledError(file);
     return (*out)->commit();
 }
 

@@ -19,8 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     unsigned sum = 0;
     for (const TensorInfo& t : model->tensors) {
         const auto bytes = model->data(t);
-        if (bytes.size() != t.bytes || t.source != 0)
-            __builtin_trap();
+        if (bytes.size() != t.bytes || t.source != 0) __builtin_trap();
         for (const std::byte b : bytes)
             sum += static_cast<unsigned>(b);
         (void)t.elements();

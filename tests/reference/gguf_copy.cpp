@@ -33,8 +33,7 @@ int usage() {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3)
-        return usage();
+    if (argc < 3) return usage();
     uint64_t alignment = 0;
     size_t maxTensors = 0;
     for (int i = 3; i < argc; ++i) {
@@ -47,8 +46,7 @@ int main(int argc, char** argv) {
     }
 
     auto model = readGguf(argv[1]);
-    if (!model)
-        return fail(model.error());
+    if (!model) return fail(model.error());
 
     WriteOptions options;
     options.overwrite = Overwrite::Yes;
@@ -73,8 +71,7 @@ int main(int argc, char** argv) {
         GgufSplitOptions split;
         split.maxTensorsPerShard = maxTensors;
         auto paths = writeGgufSplit(argv[2], metadata, tensors, produce, options, split, Progress::none());
-        if (!paths)
-            return fail(paths.error());
+        if (!paths) return fail(paths.error());
         for (const auto& p : *paths)
             std::printf("%s\n", p.string().c_str());
         return 0;

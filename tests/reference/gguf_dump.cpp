@@ -27,15 +27,15 @@ json valueJson(const MetaValue& v) {
             items.push_back(valueJson(item));
         return {{"element", metaTypeName(v.arrayType())}, {"items", std::move(items)}};
     }
-    case MetaType::String: return *v.toString();
-    case MetaType::Bool: return *v.toBool();
+    case MetaType::String:
+        return *v.toString();
+    case MetaType::Bool:
+        return *v.toBool();
     case MetaType::F32:
     case MetaType::F64: {
         const double d = *v.toDouble();
-        if (std::isnan(d))
-            return "nan";
-        if (std::isinf(d))
-            return d > 0 ? "inf" : "-inf";
+        if (std::isnan(d)) return "nan";
+        if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
         return d;
     }
     default:

@@ -1,9 +1,8 @@
 // One test per defect: each breaks one field of an otherwise valid file and checks the reader
 // names that field at the byte where it starts.
 
-#include "format/gguf_reader.h"
-
 #include "format/gguf_builder.h"
+#include "format/gguf_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +34,8 @@ Error readError(const std::vector<std::byte>& bytes) {
     return model.ok() ? Error{} : model.error();
 }
 
-void expectError(const GgufLayout& layout, const std::string& field, uint64_t offset, const std::string& words) {
+void expectError(const GgufLayout& layout, const std::string& field, uint64_t offset,
+                 const std::string& words) {
     const Error e = readError(layout.bytes);
     EXPECT_EQ(e.file, "bad.gguf");
     EXPECT_EQ(e.field, field) << e.toString();
@@ -57,7 +57,8 @@ TEST(GgufBadFile, TruncatedAnywhereBeforeTheLastTensorEnds) {
     const auto layout = standard().build();
     const uint64_t end = layout.tensors.back().data + layout.tensors.back().bytes;
     for (uint64_t n = 0; n < end; ++n) {
-        const std::vector<std::byte> cut(layout.bytes.begin(), layout.bytes.begin() + static_cast<ptrdiff_t>(n));
+        const std::vector<std::byte> cut(layout.bytes.begin(),
+                                         layout.bytes.begin() + static_cast<ptrdiff_t>(n));
         const Error e = readError(cut);
         EXPECT_FALSE(e.field.empty()) << "cut at " << n;
         ASSERT_TRUE(e.offset.has_value()) << "cut at " << n;
@@ -65,7 +66,8 @@ TEST(GgufBadFile, TruncatedAnywhereBeforeTheLastTensorEnds) {
     }
     // Only the zero padding after the last tensor may go missing.
     for (uint64_t n = end; n <= layout.bytes.size(); ++n) {
-        const std::vector<std::byte> cut(layout.bytes.begin(), layout.bytes.begin() + static_cast<ptrdiff_t>(n));
+        const std::vector<std::byte> cut(layout.bytes.begin(),
+                                         layout.bytes.begin() + static_cast<ptrdiff_t>(n));
         EXPECT_TRUE(readGgufSource(ByteSource::own(cut, "bad.gguf")).ok()) << "cut at " << n;
     }
 }
@@ -74,7 +76,8 @@ TEST(GgufBadFile, TruncatedAnywhereBeforeTheLastTensorEnds) {
 // as a count that cannot fit; these cuts leave the counts plausible to reach the field itself.
 TEST(GgufBadFile, TruncatedFieldsAreNamed) {
     const auto cut = [](const GgufLayout& layout, uint64_t n) {
-        return readError(std::vector<std::byte>(layout.bytes.begin(), layout.bytes.begin() + static_cast<ptrdiff_t>(n)));
+        return readError(
+            std::vector<std::byte>(layout.bytes.begin(), layout.bytes.begin() + static_cast<ptrdiff_t>(n)));
     };
     const auto layout = standard().build();
     EXPECT_EQ(cut(layout, 2).field, "header.magic");
@@ -88,12 +91,13 @@ TEST(GgufBadFile, TruncatedFieldsAreNamed) {
     EXPECT_EQ(inData.field, "tensor_infos[2].offset");
     EXPECT_EQ(inData.offset, layout.tensors[2].offset);
 
-    const auto metadataOnly = GgufBuilder()
-                                  .kvString("general.architecture", "llama")
-                                  .kvU32("llama.block_count", 2)
-                                  .kv("tokens", test::kArray,
-                                      GgufBytes().arrayHeader(test::kString, 3).str("a").str("bb").str("a long token").bytes)
-                                  .build();
+    const auto metadataOnly =
+        GgufBuilder()
+            .kvString("general.architecture", "llama")
+            .kvU32("llama.block_count", 2)
+            .kv("tokens", test::kArray,
+                GgufBytes().arrayHeader(test::kString, 3).str("a").str("bb").str("a long token").bytes)
+            .build();
     const Error inKey = cut(metadataOnly, metadataOnly.kvs[1].key + 10);
     EXPECT_EQ(inKey.field, "kv[1].key");
     EXPECT_EQ(inKey.offset, metadataOnly.kvs[1].key);
@@ -101,7 +105,8 @@ TEST(GgufBadFile, TruncatedFieldsAreNamed) {
     const Error inItem = cut(metadataOnly, thirdItem + 8 + 3);
     EXPECT_EQ(inItem.field, "kv[2].value[2]");
     EXPECT_EQ(inItem.offset, thirdItem);
-    EXPECT_NE(inItem.message.find("string of 12 bytes runs past the end of the file (3 bytes left)"), std::string::npos)
+    EXPECT_NE(inItem.message.find("string of 12 bytes runs past the end of the file (3 bytes left)"),
+              std::string::npos)
         << inItem.message;
 }
 
@@ -212,14 +217,16 @@ TEST(GgufBadFile, AlignmentThree) {
 }
 
 TEST(GgufBadFile, AlignmentOfWrongType) {
-    const auto layout = standard().kv("general.alignment", test::kU64, GgufBytes().put<uint64_t>(32).bytes).build();
+    const auto layout =
+        standard().kv("general.alignment", test::kU64, GgufBytes().put<uint64_t>(32).bytes).build();
     expectError(layout, "kv[3].type", layout.kvs[3].type, "must be UINT32, not UINT64");
 }
 
 TEST(GgufBadFile, UnknownTensorType) {
     auto layout = standard().build();
     layout.patchU32(layout.tensors[1].type, 99);
-    expectError(layout, "tensor_infos[1].type", layout.tensors[1].type, "tensor type id 99 is not a ggml type id");
+    expectError(layout, "tensor_infos[1].type", layout.tensors[1].type,
+                "tensor type id 99 is not a ggml type id");
 }
 
 TEST(GgufBadFile, RemovedTensorTypeSaysWhatItWas) {
@@ -266,7 +273,8 @@ TEST(GgufBadFile, ByteSizeOverflow) {
 
 TEST(GgufBadFile, RowNotAMultipleOfTheBlockSize) {
     const auto layout = standard().tensor("x", 2 /*Q4_0*/, {33}, 18).build();
-    expectError(layout, "tensor_infos[3].shape[0]", layout.tensors[3].dims, "row length 33 is not a multiple of the Q4_0 block size 32");
+    expectError(layout, "tensor_infos[3].shape[0]", layout.tensors[3].dims,
+                "row length 33 is not a multiple of the Q4_0 block size 32");
 }
 
 TEST(GgufBadFile, WholeBlocksOverallButNotPerRow) {
@@ -277,7 +285,8 @@ TEST(GgufBadFile, WholeBlocksOverallButNotPerRow) {
 TEST(GgufBadFile, MisalignedOffset) {
     auto layout = standard().build();
     layout.patchU64(layout.tensors[1].offset, 64 + 16);
-    expectError(layout, "tensor_infos[1].offset", layout.tensors[1].offset, "not a multiple of the alignment 32");
+    expectError(layout, "tensor_infos[1].offset", layout.tensors[1].offset,
+                "not a multiple of the alignment 32");
 }
 
 TEST(GgufBadFile, DataPastEndOfFile) {
@@ -307,7 +316,8 @@ TEST(GgufBadFile, OverlapIsFoundWhateverTheInfoOrder) {
 
 TEST(GgufBadFile, DuplicateTensorName) {
     const auto layout = standard().tensor("blk.0.attn_q.weight", 0, {4}, 16).build();
-    expectError(layout, "tensor_infos[3].name", layout.tensors[3].name, "duplicate tensor name 'blk.0.attn_q.weight'");
+    expectError(layout, "tensor_infos[3].name", layout.tensors[3].name,
+                "duplicate tensor name 'blk.0.attn_q.weight'");
 }
 
 TEST(GgufBadFile, TensorNameLengthPastEnd) {

@@ -17,8 +17,7 @@ namespace matryx::test {
 // Little-endian encoding of GGUF values, for raw key/value bytes.
 class GgufBytes {
 public:
-    template <class T>
-    GgufBytes& put(T v) {
+    template <class T> GgufBytes& put(T v) {
         const size_t at = bytes.size();
         bytes.resize(at + sizeof(T));
         std::memcpy(bytes.data() + at, &v, sizeof(T));
@@ -41,8 +40,19 @@ public:
 
 // Value type ids (gguf.h), spelled out here so the builder does not depend on the code it tests.
 enum GgufTypeId : uint32_t {
-    kU8 = 0, kI8 = 1, kU16 = 2, kI16 = 3, kU32 = 4, kI32 = 5, kF32 = 6, kBool = 7,
-    kString = 8, kArray = 9, kU64 = 10, kI64 = 11, kF64 = 12,
+    kU8 = 0,
+    kI8 = 1,
+    kU16 = 2,
+    kI16 = 3,
+    kU32 = 4,
+    kI32 = 5,
+    kF32 = 6,
+    kBool = 7,
+    kString = 8,
+    kArray = 9,
+    kU64 = 10,
+    kI64 = 11,
+    kF64 = 12,
 };
 
 struct GgufLayout {
@@ -51,7 +61,7 @@ struct GgufLayout {
     };
     struct Tensor {
         uint64_t name = 0, nDims = 0, dims = 0, type = 0, offset = 0; // field offsets
-        uint64_t data = 0;                                              // absolute data offset
+        uint64_t data = 0;                                            // absolute data offset
         uint64_t bytes = 0;
     };
     std::vector<std::byte> bytes;
@@ -66,15 +76,23 @@ struct GgufLayout {
 
 class GgufBuilder {
 public:
-    GgufBuilder& version(uint32_t v) { version_ = v; return *this; }
+    GgufBuilder& version(uint32_t v) {
+        version_ = v;
+        return *this;
+    }
     // Layout alignment; add a general.alignment key separately if the file should say so.
-    GgufBuilder& alignment(uint64_t a) { alignment_ = a; return *this; }
+    GgufBuilder& alignment(uint64_t a) {
+        alignment_ = a;
+        return *this;
+    }
 
     GgufBuilder& kv(std::string key, uint32_t type, std::vector<std::byte> value) {
         kvs_.push_back({std::move(key), type, std::move(value)});
         return *this;
     }
-    GgufBuilder& kvU32(std::string key, uint32_t v) { return kv(std::move(key), kU32, GgufBytes().put(v).bytes); }
+    GgufBuilder& kvU32(std::string key, uint32_t v) {
+        return kv(std::move(key), kU32, GgufBytes().put(v).bytes);
+    }
     GgufBuilder& kvString(std::string key, std::string_view v) {
         return kv(std::move(key), kString, GgufBytes().str(v).bytes);
     }
@@ -136,7 +154,9 @@ public:
         return out;
     }
 
-    static std::byte dataByte(size_t tensor, uint64_t i) { return static_cast<std::byte>((i * 7 + tensor * 13) & 0xFF); }
+    static std::byte dataByte(size_t tensor, uint64_t i) {
+        return static_cast<std::byte>((i * 7 + tensor * 13) & 0xFF);
+    }
 
 private:
     uint64_t pad(uint64_t v) const { return (v + alignment_ - 1) / alignment_ * alignment_; }

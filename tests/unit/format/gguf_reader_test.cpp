@@ -1,6 +1,5 @@
-#include "format/gguf_reader.h"
-
 #include "format/gguf_builder.h"
+#include "format/gguf_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -45,23 +44,23 @@ TEST(GgufReader, ReadsEveryValueTypeWithExactTypes) {
     nested.arrayHeader(test::kArray, 2);
     nested.arrayHeader(test::kI16, 2).put<int16_t>(-1).put<int16_t>(2);
     nested.arrayHeader(test::kI16, 0);
-    const auto layout = GgufBuilder()
-                            .kv("u8", test::kU8, GgufBytes().put<uint8_t>(200).bytes)
-                            .kv("i8", test::kI8, GgufBytes().put<int8_t>(-5).bytes)
-                            .kv("u16", test::kU16, GgufBytes().put<uint16_t>(60000).bytes)
-                            .kv("i16", test::kI16, GgufBytes().put<int16_t>(-300).bytes)
-                            .kvU32("u32", 4000000000u)
-                            .kv("i32", test::kI32, GgufBytes().put<int32_t>(-2000000000).bytes)
-                            .kv("f32", test::kF32, GgufBytes().put(0.1f).bytes)
-                            .kv("bool", test::kBool, GgufBytes().put<uint8_t>(1).bytes)
-                            .kvString("string", "h\xc3\xa9llo")
-                            .kv("u64", test::kU64, GgufBytes().put<uint64_t>((uint64_t{1} << 63) + 5).bytes)
-                            .kv("i64", test::kI64, GgufBytes().put<int64_t>(-(int64_t{1} << 62)).bytes)
-                            .kv("f64", test::kF64, GgufBytes().put(1e-300).bytes)
-                            .kv("strings", test::kArray,
-                                GgufBytes().arrayHeader(test::kString, 2).str("a").str("").bytes)
-                            .kv("nested", test::kArray, nested.bytes)
-                            .build();
+    const auto layout =
+        GgufBuilder()
+            .kv("u8", test::kU8, GgufBytes().put<uint8_t>(200).bytes)
+            .kv("i8", test::kI8, GgufBytes().put<int8_t>(-5).bytes)
+            .kv("u16", test::kU16, GgufBytes().put<uint16_t>(60000).bytes)
+            .kv("i16", test::kI16, GgufBytes().put<int16_t>(-300).bytes)
+            .kvU32("u32", 4000000000u)
+            .kv("i32", test::kI32, GgufBytes().put<int32_t>(-2000000000).bytes)
+            .kv("f32", test::kF32, GgufBytes().put(0.1f).bytes)
+            .kv("bool", test::kBool, GgufBytes().put<uint8_t>(1).bytes)
+            .kvString("string", "h\xc3\xa9llo")
+            .kv("u64", test::kU64, GgufBytes().put<uint64_t>((uint64_t{1} << 63) + 5).bytes)
+            .kv("i64", test::kI64, GgufBytes().put<int64_t>(-(int64_t{1} << 62)).bytes)
+            .kv("f64", test::kF64, GgufBytes().put(1e-300).bytes)
+            .kv("strings", test::kArray, GgufBytes().arrayHeader(test::kString, 2).str("a").str("").bytes)
+            .kv("nested", test::kArray, nested.bytes)
+            .build();
     const Model model = readOk(layout);
     const std::vector<std::pair<std::string, MetaValue>> expected = {
         {"u8", MetaValue::fromUnsigned(MetaType::U8, 200)},
@@ -77,10 +76,11 @@ TEST(GgufReader, ReadsEveryValueTypeWithExactTypes) {
         {"i64", MetaValue::fromSigned(MetaType::I64, -(int64_t{1} << 62))},
         {"f64", MetaValue::fromFloat(MetaType::F64, 1e-300)},
         {"strings", MetaValue::stringArray({"a", ""})},
-        {"nested", MetaValue::array(MetaType::Array,
-                                    {MetaValue::array(MetaType::I16, {MetaValue::fromSigned(MetaType::I16, -1),
-                                                                      MetaValue::fromSigned(MetaType::I16, 2)}),
-                                     MetaValue::array(MetaType::I16, {})})},
+        {"nested",
+         MetaValue::array(MetaType::Array,
+                          {MetaValue::array(MetaType::I16, {MetaValue::fromSigned(MetaType::I16, -1),
+                                                            MetaValue::fromSigned(MetaType::I16, 2)}),
+                           MetaValue::array(MetaType::I16, {})})},
     };
     ASSERT_EQ(model.metadata.size(), expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
@@ -159,11 +159,13 @@ TEST(GgufReader, BoolReadsNonZeroAsTrue) {
 }
 
 TEST(GgufReader, ReadsFromDiskAndRecognisesTheMagic) {
-    const auto layout = GgufBuilder().kvString("general.architecture", "llama").tensor("a", 0, {4}, 16).build();
+    const auto layout =
+        GgufBuilder().kvString("general.architecture", "llama").tensor("a", 0, {4}, 16).build();
     const auto path = std::filesystem::temp_directory_path() / "matryx_gguf_reader_test.gguf";
     {
         std::ofstream out(path, std::ios::binary);
-        out.write(reinterpret_cast<const char*>(layout.bytes.data()), static_cast<std::streamsize>(layout.bytes.size()));
+        out.write(reinterpret_cast<const char*>(layout.bytes.data()),
+                  static_cast<std::streamsize>(layout.bytes.size()));
     }
     auto model = readGguf(path);
     ASSERT_TRUE(model.ok()) << model.error().toString();

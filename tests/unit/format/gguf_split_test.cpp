@@ -1,6 +1,5 @@
-#include "format/gguf_split.h"
-
 #include "format/gguf_reader.h"
+#include "format/gguf_split.h"
 #include "format/gguf_test_support.h"
 #include "format/gguf_writer.h"
 
@@ -71,12 +70,14 @@ TEST(GgufSplit, ParsesShardNamesAsLlamaCppWritesThem) {
     EXPECT_EQ(shard->prefix, std::filesystem::path("/models/my-model-Q4_K"));
     EXPECT_EQ(shard->index, 1u);
     EXPECT_EQ(shard->count, 3u);
-    EXPECT_EQ(ggufShardPath(shard->prefix, 0, 3), std::filesystem::path("/models/my-model-Q4_K-00001-of-00003.gguf"));
+    EXPECT_EQ(ggufShardPath(shard->prefix, 0, 3),
+              std::filesystem::path("/models/my-model-Q4_K-00001-of-00003.gguf"));
     EXPECT_EQ(ggufShardPath("m", 99999, 123456), std::filesystem::path("m-100000-of-123456.gguf"));
     EXPECT_TRUE(parseGgufShardName("m-100000-of-123456.gguf"));
-    for (const char* name : {"model.gguf", "model-2-of-3.gguf", "model-00004-of-00003.gguf", "model-00000-of-00003.gguf",
-                             "-00001-of-00002.gguf", "model-00001-of-00002.bin", "model-00001-of-000002.gguf",
-                             "model-0000x-of-00002.gguf", "model-00001-of-00002.gguf.part"})
+    for (const char* name :
+         {"model.gguf", "model-2-of-3.gguf", "model-00004-of-00003.gguf", "model-00000-of-00003.gguf",
+          "-00001-of-00002.gguf", "model-00001-of-00002.bin", "model-00001-of-000002.gguf",
+          "model-0000x-of-00002.gguf", "model-00001-of-00002.gguf.part"})
         EXPECT_FALSE(parseGgufShardName(name)) << name;
 }
 
@@ -173,7 +174,8 @@ TEST(GgufSplit, WriterSplitsByTensorCountAndReadsBack) {
     GgufSplitOptions split;
     split.maxTensorsPerShard = 2;
     test::RecordingProgress progress;
-    auto paths = writeGgufSplit(dir / "model", metadata, fiveTensors(), test::patternProducer(), {}, split, progress);
+    auto paths =
+        writeGgufSplit(dir / "model", metadata, fiveTensors(), test::patternProducer(), {}, split, progress);
     ASSERT_TRUE(paths.ok()) << paths.error().toString();
     ASSERT_EQ(paths->size(), 3u);
     EXPECT_EQ((*paths)[2], ggufShardPath(dir / "model", 2, 3));
@@ -194,7 +196,8 @@ TEST(GgufSplit, WriterSplitsBySize) {
     ScratchFolder dir;
     GgufSplitOptions split;
     split.maxShardBytes = 100; // t0 32 + t1 68 | t2 32 + t3 64 | t4 36
-    auto paths = writeGgufSplit(dir / "model", {}, fiveTensors(), test::patternProducer(), {}, split, Progress::none());
+    auto paths = writeGgufSplit(dir / "model", {}, fiveTensors(), test::patternProducer(), {}, split,
+                                Progress::none());
     ASSERT_TRUE(paths.ok()) << paths.error().toString();
     ASSERT_EQ(paths->size(), 3u);
     auto model = readGguf((*paths)[0]);
@@ -207,7 +210,8 @@ TEST(GgufSplit, CancelledSplitLeavesNoShard) {
     GgufSplitOptions split;
     split.maxTensorsPerShard = 1;
     test::RecordingProgress progress(3);
-    auto paths = writeGgufSplit(dir / "model", {}, fiveTensors(), test::patternProducer(), {}, split, progress);
+    auto paths =
+        writeGgufSplit(dir / "model", {}, fiveTensors(), test::patternProducer(), {}, split, progress);
     ASSERT_FALSE(paths.ok());
     EXPECT_TRUE(paths.error().cancelled);
     EXPECT_TRUE(dir.entries().empty());

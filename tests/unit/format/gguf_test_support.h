@@ -11,9 +11,8 @@
 
 #include <filesystem>
 #include <string>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 namespace matryx::test {
 
@@ -22,9 +21,9 @@ class ScratchFolder {
 public:
     ScratchFolder() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = std::filesystem::temp_directory_path() /
-                ("matryx_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-                 std::to_string(::getpid()));
+        path_ =
+            std::filesystem::temp_directory_path() / ("matryx_" + std::string(info->test_suite_name()) + "_" +
+                                                      info->name() + "_" + std::to_string(::getpid()));
         std::filesystem::remove_all(path_);
         std::filesystem::create_directories(path_);
     }
@@ -93,8 +92,7 @@ public:
 
 protected:
     void onReport(double fraction, std::string_view stage) override {
-        if (static_cast<int>(stages.size()) == cancelAt_)
-            cancel();
+        if (static_cast<int>(stages.size()) == cancelAt_) cancel();
         stages.emplace_back(stage);
         fractions.push_back(fraction);
     }

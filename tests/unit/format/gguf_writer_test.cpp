@@ -1,8 +1,7 @@
-#include "format/gguf_writer.h"
-
 #include "format/gguf_builder.h"
 #include "format/gguf_reader.h"
 #include "format/gguf_test_support.h"
+#include "format/gguf_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -17,11 +16,16 @@ using test::ScratchFolder;
 
 std::vector<OutputTensor> severalTypes() {
     return {
-        {"f32", TensorType::F32, {16, 3}},    {"f16", TensorType::F16, {32}},
-        {"q4_0", TensorType::Q4_0, {64, 2}},  {"q8_0", TensorType::Q8_0, {32, 3, 2}},
-        {"q4_k", TensorType::Q4_K, {256}},    {"q6_k", TensorType::Q6_K, {256, 2}},
-        {"bf16", TensorType::BF16, {8, 2}},   {"i32", TensorType::I32, {5}},
-        {"scalar", TensorType::F32, {}},      {"empty", TensorType::F16, {0, 4}},
+        {"f32", TensorType::F32, {16, 3}},
+        {"f16", TensorType::F16, {32}},
+        {"q4_0", TensorType::Q4_0, {64, 2}},
+        {"q8_0", TensorType::Q8_0, {32, 3, 2}},
+        {"q4_k", TensorType::Q4_K, {256}},
+        {"q6_k", TensorType::Q6_K, {256, 2}},
+        {"bf16", TensorType::BF16, {8, 2}},
+        {"i32", TensorType::I32, {5}},
+        {"scalar", TensorType::F32, {}},
+        {"empty", TensorType::F16, {0, 4}},
         {"iq2_xxs", TensorType::IQ2_XXS, {256, 1, 1, 2}},
     };
 }
@@ -38,8 +42,7 @@ std::vector<std::byte> fileBytes(const std::filesystem::path& path) {
 TensorProducer copyFrom(const Model& model) {
     return [&model](size_t index, std::span<std::byte> out) -> Status {
         const auto data = model.data(model.tensors[index]);
-        if (data.size() != out.size())
-            return makeError("copy", "size", std::nullopt, "size differs");
+        if (data.size() != out.size()) return makeError("copy", "size", std::nullopt, "size differs");
         std::copy(data.begin(), data.end(), out.begin());
         return {};
     };
@@ -60,7 +63,8 @@ TEST(GgufWriter, RoundTripsEveryValueTypeAndTensorTypeAtAlignment64) {
     const auto tensors = severalTypes();
     WriteOptions options;
     options.alignment = 64;
-    ASSERT_TRUE(writeGguf(dir / "a.gguf", metadata, tensors, test::patternProducer(), options, Progress::none()));
+    ASSERT_TRUE(
+        writeGguf(dir / "a.gguf", metadata, tensors, test::patternProducer(), options, Progress::none()));
 
     auto first = readGguf(dir / "a.gguf");
     ASSERT_TRUE(first.ok()) << first.error().toString();
@@ -82,8 +86,8 @@ TEST(GgufWriter, RoundTripsEveryValueTypeAndTensorTypeAtAlignment64) {
         for (size_t j = 0; j < data.size(); ++j)
             ASSERT_EQ(data[j], test::producedByte(i, j)) << t.name << " byte " << j;
     }
-    EXPECT_EQ(first->tensors[3].bytes, 6u * 34u);  // Q8_0: 6 blocks of 34 bytes
-    EXPECT_EQ(first->tensors[4].bytes, 144u);      // Q4_K: one block
+    EXPECT_EQ(first->tensors[3].bytes, 6u * 34u); // Q8_0: 6 blocks of 34 bytes
+    EXPECT_EQ(first->tensors[4].bytes, 144u);     // Q4_K: one block
     EXPECT_EQ(std::filesystem::file_size(dir / "a.gguf") % 64, 0u);
 
     // Written again from what was read: the same bytes.
@@ -101,9 +105,10 @@ TEST(GgufWriter, ReproducesIndependentlyBuiltFiles) {
     for (const uint64_t alignment : {32u, 64u, 128u}) {
         test::GgufBuilder builder;
         builder.alignment(alignment).kvString("general.architecture", "llama");
-        if (alignment != 32)
-            builder.kvU32("general.alignment", static_cast<uint32_t>(alignment));
-        builder.kv("tokens", test::kArray, test::GgufBytes().arrayHeader(test::kString, 2).str("x").str("yz").bytes)
+        if (alignment != 32) builder.kvU32("general.alignment", static_cast<uint32_t>(alignment));
+        builder
+            .kv("tokens", test::kArray,
+                test::GgufBytes().arrayHeader(test::kString, 2).str("x").str("yz").bytes)
             .tensor("a", 0, {3, 2}, 24)
             .tensor("b", 8 /*Q8_0*/, {32}, 34)
             .tensor("c", 1, {1}, 2);
@@ -114,8 +119,8 @@ TEST(GgufWriter, ReproducesIndependentlyBuiltFiles) {
         ScratchFolder dir;
         WriteOptions options;
         options.alignment = alignment;
-        ASSERT_TRUE(writeGguf(dir / "copy.gguf", model->metadata, outputsOf(*model), copyFrom(*model), options,
-                              Progress::none()));
+        ASSERT_TRUE(writeGguf(dir / "copy.gguf", model->metadata, outputsOf(*model), copyFrom(*model),
+                              options, Progress::none()));
         EXPECT_EQ(fileBytes(dir / "copy.gguf"), layout.bytes) << "alignment " << alignment;
     }
 }
@@ -141,7 +146,8 @@ TEST(GgufWriter, CancelAfterTheFirstTensorLeavesNoFile) {
         ++produced;
         return test::patternProducer()(index, out);
     };
-    const auto status = writeGguf(dir / "c.gguf", test::everyValueType(), severalTypes(), produce, {}, progress);
+    const auto status =
+        writeGguf(dir / "c.gguf", test::everyValueType(), severalTypes(), produce, {}, progress);
     ASSERT_FALSE(status.ok());
     EXPECT_TRUE(status.error().cancelled);
     EXPECT_EQ(status.error().file, (dir / "c.gguf").string());
@@ -152,8 +158,7 @@ TEST(GgufWriter, CancelAfterTheFirstTensorLeavesNoFile) {
 TEST(GgufWriter, ProducerErrorsPropagateAndLeaveNoFile) {
     ScratchFolder dir;
     const TensorProducer produce = [](size_t index, std::span<std::byte> out) -> Status {
-        if (index == 2)
-            return makeError("source.safetensors", "q4_0", 77, "cannot read");
+        if (index == 2) return makeError("source.safetensors", "q4_0", 77, "cannot read");
         return test::patternProducer()(index, out);
     };
     const auto status = writeGguf(dir / "e.gguf", {}, severalTypes(), produce, {}, Progress::none());
@@ -182,12 +187,13 @@ TEST(GgufWriter, RefusesToOverwriteUnlessAsked) {
 
 namespace {
 
-Error writeError(const Metadata& metadata, const std::vector<OutputTensor>& tensors, uint64_t alignment = 32) {
+Error writeError(const Metadata& metadata, const std::vector<OutputTensor>& tensors,
+                 uint64_t alignment = 32) {
     ScratchFolder dir;
     WriteOptions options;
     options.alignment = alignment;
-    const auto status = writeGguf(dir / "bad.gguf", metadata, tensors, test::patternProducer(), options,
-                                  Progress::none());
+    const auto status =
+        writeGguf(dir / "bad.gguf", metadata, tensors, test::patternProducer(), options, Progress::none());
     EXPECT_FALSE(status.ok());
     EXPECT_TRUE(dir.entries().empty());
     return status.ok() ? Error{} : status.error();
@@ -196,7 +202,8 @@ Error writeError(const Metadata& metadata, const std::vector<OutputTensor>& tens
 } // namespace
 
 TEST(GgufWriter, RefusesNonGgmlTypes) {
-    for (const TensorType type : {TensorType::U8, TensorType::Bool, TensorType::F8_E4M3, TensorType::F8_E5M2}) {
+    for (const TensorType type :
+         {TensorType::U8, TensorType::Bool, TensorType::F8_E4M3, TensorType::F8_E5M2}) {
         const Error e = writeError({}, {{"ok", TensorType::F32, {1}}, {"x", type, {4}}});
         EXPECT_EQ(e.field, "tensors[1].type");
         EXPECT_NE(e.message.find("not a ggml type"), std::string::npos) << e.message;
@@ -228,7 +235,8 @@ TEST(GgufWriter, KeepsAGeneralAlignmentThatAgreesWhereItIs) {
 }
 
 TEST(GgufWriter, RefusesTensorsTheReaderWouldRefuse) {
-    EXPECT_EQ(writeError({}, {{"a", TensorType::F32, {1}}, {"a", TensorType::F32, {1}}}).field, "tensors[1].name");
+    EXPECT_EQ(writeError({}, {{"a", TensorType::F32, {1}}, {"a", TensorType::F32, {1}}}).field,
+              "tensors[1].name");
     EXPECT_EQ(writeError({}, {{"", TensorType::F32, {1}}}).field, "tensors[0].name");
     EXPECT_EQ(writeError({}, {{std::string(64, 'n'), TensorType::F32, {1}}}).field, "tensors[0].name");
     EXPECT_EQ(writeError({}, {{"a", TensorType::F32, {1, 1, 1, 1, 1}}}).field, "tensors[0].shape");
