@@ -1,0 +1,20 @@
+#pragma once
+
+// Each subcommand registers its options on the CLI11 app and runs when chosen.
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace matryx::cli {
+
+// Adds the subcommand; the returned function runs it and gives the exit code.
+using Command = std::function<int()>;
+
+Command addInfoCommand(CLI::App& app);
+Command addTensorsCommand(CLI::App& app);
+Command addConvertCommand(CLI::App& app);
+
+} // namespace matryx::cli

@@ -1,0 +1,30 @@
+// matryx-cli: inspect and convert model files from a terminal.
+
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <string>
+
+int main(int argc, char** argv) {
+    CLI::App app{"Matryx: inspect, convert and quantize LLM model files (GGUF, safetensors, "
+                 "Hugging Face folders)",
+                 "matryx-cli"};
+    app.set_version_flag("--version", std::string("matryx-cli ") + MATRYX_VERSION);
+    app.require_subcommand(1);
+
+    std::map<std::string, matryx::cli::Command> commands;
+    commands["info"] = matryx::cli::addInfoCommand(app);
+    commands["tensors"] = matryx::cli::addTensorsCommand(app);
+    commands["convert"] = matryx::cli::addConvertCommand(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    for (const auto* sub : app.get_subcommands())
+        return commands.at(sub->get_name())();
+    return 0;
+}

@@ -1,0 +1,73 @@
+// matryx: the desktop application.
+//   matryx [FILE]                       open FILE, or the demo model when none is given
+//   matryx --screenshot out.png [...]   render the window to a PNG once the model is open, then quit
+
+#include "gui/demo_model.h"
+#include "gui/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace matryx;
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Matryx"));
+    QApplication::setOrganizationName(QStringLiteral("Matryx"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Inspect, plan and convert LLM model files."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "Model file or folder to open."),
+                                 QStringLiteral("[file]"));
+    const QCommandLineOption openOption(QStringLiteral("open"), QApplication::translate("main", "Model to open."),
+                                        QStringLiteral("model"));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QApplication::translate("main", "Save the window as a PNG and quit."),
+                                              QStringLiteral("png"));
+    const QCommandLineOption tabOption(QStringLiteral("tab"), QApplication::translate("main", "Page to show."),
+                                       QStringLiteral("name"));
+    const QCommandLineOption tensorOption(QStringLiteral("tensor"),
+                                          QApplication::translate("main", "Tensor to select."), QStringLiteral("name"));
+    parser.addOptions({openOption, screenshotOption, tabOption, tensorOption});
+    parser.process(app);
+
+    QString path = parser.value(openOption);
+    if (path.isEmpty() && !parser.positionalArguments().isEmpty())
+        path = parser.positionalArguments().first();
+    if (path.isEmpty()) {
+        const QString demo = QString::fromStdString(demoModelPath().string());
+        if (QFileInfo::exists(demo))
+            path = demo;
+    }
+
+    MainWindow window;
+    const QString screenshot = parser.value(screenshotOption);
+    if (!screenshot.isEmpty()) {
+        const QString tensor = parser.value(tensorOption);
+        auto save = [&window, &app, screenshot, tensor](bool ok) {
+            if (ok && !tensor.isEmpty() && !window.selectTensor(tensor))
+                std::fprintf(stderr, "matryx: no tensor named %s\n", qPrintable(tensor));
+            QTimer::singleShot(100, &app, [&window, &app, screenshot] {
+                const bool saved = window.grab().save(screenshot);
+                if (!saved)
+                    std::fprintf(stderr, "matryx: cannot write %s\n", qPrintable(screenshot));
+                app.exit(saved ? 0 : 1);
+            });
+        };
+        QObject::connect(&window, &MainWindow::modelOpened, &app, [save] { save(true); });
+        QObject::connect(&window, &MainWindow::openFailed, &app, [save] { save(false); });
+        if (path.isEmpty())
+            save(false);
+    }
+    window.show();
+    if (!path.isEmpty())
+        window.openPath(path);
+    return app.exec();
+}
