@@ -1,5 +1,6 @@
 #include "format/hf_folder_reader.h"
 
+#include "format/model_reader.h"
 #include "format/safetensors_writer.h"
 
 #include <gtest/gtest.h>
@@ -157,6 +158,17 @@ TEST_F(HfFolder, FolderWithoutWeightsIsRefused) {
     EXPECT_FALSE(readHfFolder(dir_).ok());
     EXPECT_FALSE(makeHfFolderReader()->canRead(dir_, {}));
     EXPECT_FALSE(readHfFolder(dir_ / "nope").ok());
+}
+
+TEST_F(HfFolder, OpenModelPicksTheFolderAndFileReaders) {
+    shard("model.safetensors", {"w"}, 1);
+    auto folder = openModel(dir_);
+    ASSERT_TRUE(folder.ok()) << folder.error().toString();
+    EXPECT_EQ(folder->format, ModelFormat::HuggingFaceFolder);
+    auto file = openModel(dir_ / "model.safetensors");
+    ASSERT_TRUE(file.ok()) << file.error().toString();
+    EXPECT_EQ(file->format, ModelFormat::Safetensors);
+    EXPECT_EQ(file->tensors.size(), 1u);
 }
 
 } // namespace matryx
