@@ -67,6 +67,13 @@ inline constexpr uint64_t kArrayHeaderBytes = 4 + 8;           // element type, 
 // all, and the cap bounds the reader's recursion.
 inline constexpr int kMaxArrayDepth = 8;
 
+// Memory guards. Parsed values take more memory than their bytes in the file (48 bytes per
+// metadata value, about 140 per tensor info), so counts are also capped, far above any real
+// model (vocabularies hold up to ~1M values; models have up to ~10k tensors): a hostile file
+// cannot make the reader allocate gigabytes.
+inline constexpr uint64_t kMaxMetadataValues = uint64_t{1} << 26; // keys plus array items
+inline constexpr uint64_t kMaxTensors = uint64_t{1} << 20;
+
 // llama.cpp refuses tensor names of 64 bytes or more (GGML_MAX_NAME includes the NUL), so
 // the writer does too. The reader accepts longer names: they are still inspectable.
 inline constexpr size_t kMaxWrittenNameBytes = 63;

@@ -46,7 +46,8 @@ std::string typeIdName(uint32_t id) {
 // something fails, which keeps the 100k-item vocabularies of real models fast to read.
 class ValueParser {
 public:
-    ValueParser(ByteCursor& cursor, const std::string& file) : c_(cursor), file_(file) {}
+    ValueParser(ByteCursor& cursor, const std::string& file, uint64_t valuesLeft)
+        : c_(cursor), file_(file), valuesLeft_(valuesLeft) {}
 
     Status parse(MetaType type, std::string base, MetaValue& out) {
         base_ = std::move(base);
@@ -147,6 +148,12 @@ private:
             return fail(at + 4, ".count",
                         "array of " + std::to_string(count) + " " + std::string(metaTypeName(type)) +
                             " items cannot fit in the " + std::to_string(c_.remaining()) + " bytes left");
+        if (count > valuesLeft_)
+            return fail(at + 4, ".count",
+                        "array of " + std::to_string(count) +
+                            " items takes the metadata past the reader's limit of " +
+                            std::to_string(gguf::kMaxMetadataValues) + " values");
+        valuesLeft_ -= count;
 
         std::vector<MetaValue> items;
         items.reserve(static_cast<size_t>(count));
@@ -174,6 +181,7 @@ private:
     const std::string& file_;
     std::string base_;
     std::vector<uint64_t> path_;
+    uint64_t valuesLeft_;
 };
 
 size_t entryIndex(const Metadata& metadata, std::string_view key) {
@@ -184,16 +192,21 @@ size_t entryIndex(const Metadata& metadata, std::string_view key) {
 
 } // namespace
 
-Result<GgufMetadata> parseGgufMetadata(ByteCursor& cursor, uint64_t count, const std::string& file) {
+Result<GgufMetadata> parseGgufMetadata(ByteCursor& cursor, uint64_t count, const std::string& file,
+                                       uint64_t maxValues) {
     GgufMetadata result;
     result.alignment = gguf::kDefaultAlignment;
     if (!cursor.canHold(count, gguf::kMinKvBytes))
         return makeError(file, "header.n_kv", gguf::kOffsetKvCount,
                          std::to_string(count) + " key/value pairs cannot fit in the " +
                              std::to_string(cursor.remaining()) + " bytes after the header");
+    if (count > maxValues)
+        return makeError(file, "header.n_kv", gguf::kOffsetKvCount,
+                         std::to_string(count) + " key/value pairs are more than the reader's limit of " +
+                             std::to_string(gguf::kMaxMetadataValues) + " values");
     result.valueOffsets.reserve(static_cast<size_t>(count));
 
-    ValueParser parser(cursor, file);
+    ValueParser parser(cursor, file, maxValues - count);
     for (uint64_t i = 0; i < count; ++i) {
         const std::string base = "kv[" + std::to_string(i) + "]";
         const uint64_t keyAt = cursor.position();

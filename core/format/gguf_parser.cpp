@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <new>
 #include <string>
 
 namespace matryx {
@@ -46,9 +47,7 @@ Status checkVersion(uint32_t version, const std::string& file) {
                 std::to_string(gguf::kMinVersion) + " and " + std::to_string(gguf::kMaxVersion) + " are)");
 }
 
-} // namespace
-
-Result<GgufParsed> parseGguf(std::shared_ptr<const ByteSource> source) {
+Result<GgufParsed> parseChecked(std::shared_ptr<const ByteSource> source) {
     const std::string& file = source->name();
     ByteCursor cursor(source->bytes());
 
@@ -71,8 +70,12 @@ Result<GgufParsed> parseGguf(std::shared_ptr<const ByteSource> source) {
     uint64_t kvCount = 0;
     if (!cursor.read(kvCount))
         return makeError(file, "header.n_kv", gguf::kOffsetKvCount, "file ends inside the header");
-    // Both counts are checked against the bytes left before either section is read, so a
-    // count of 2^60 fails here instead of after a long parse.
+    // The tensor count is checked before the metadata is read (and the key/value count before
+    // its first pair), so a count of 2^60 fails at once instead of after a long parse.
+    if (tensorCount > gguf::kMaxTensors)
+        return makeError(file, "header.n_tensors", gguf::kOffsetTensorCount,
+                         std::to_string(tensorCount) + " tensors are more than the reader's limit of " +
+                             std::to_string(gguf::kMaxTensors));
     if (!cursor.canHold(tensorCount, gguf::kMinTensorInfoBytes))
         return makeError(file, "header.n_tensors", gguf::kOffsetTensorCount,
                          std::to_string(tensorCount) + " tensor infos cannot fit in the " +
@@ -95,6 +98,19 @@ Result<GgufParsed> parseGguf(std::shared_ptr<const ByteSource> source) {
     parsed.valueOffsets = std::move(metadata->valueOffsets);
     parsed.nameOffsets = std::move(tensors->nameOffsets);
     return parsed;
+}
+
+} // namespace
+
+Result<GgufParsed> parseGguf(std::shared_ptr<const ByteSource> source) {
+    const std::string file = source->name();
+    // The counts are capped, so this only happens when memory is nearly gone; it must still
+    // not escape as an exception.
+    try {
+        return parseChecked(std::move(source));
+    } catch (const std::bad_alloc&) {
+        return makeError(file, "header", 0, "out of memory while reading the metadata and tensor infos");
+    }
 }
 
 } // namespace matryx

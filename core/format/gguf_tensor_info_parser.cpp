@@ -170,6 +170,10 @@ Status placeData(std::vector<TensorInfo>& tensors, const std::vector<InfoOffsets
 
 Result<GgufTensorInfos> parseGgufTensorInfos(ByteCursor& cursor, uint64_t count, uint64_t alignment,
                                              const std::string& file) {
+    if (count > gguf::kMaxTensors)
+        return makeError(file, "header.n_tensors", gguf::kOffsetTensorCount,
+                         std::to_string(count) + " tensors are more than the reader's limit of " +
+                             std::to_string(gguf::kMaxTensors));
     if (!cursor.canHold(count, gguf::kMinTensorInfoBytes))
         return makeError(file, "header.n_tensors", gguf::kOffsetTensorCount,
                          std::to_string(count) + " tensor infos cannot fit in the " +

@@ -2,6 +2,8 @@
 // names that field at the byte where it starts.
 
 #include "format/gguf_builder.h"
+#include "format/gguf_format.h"
+#include "format/gguf_metadata_parser.h"
 #include "format/gguf_reader.h"
 
 #include <gtest/gtest.h>
@@ -131,13 +133,44 @@ TEST(GgufBadFile, ByteSwappedVersionSaysBigEndian) {
 TEST(GgufBadFile, HugeTensorCountFailsBeforeAnyParsing) {
     auto layout = standard().build();
     layout.patchU64(8, kHuge);
-    expectError(layout, "header.n_tensors", 8, "1152921504606846976 tensor infos cannot fit");
+    expectError(layout, "header.n_tensors", 8,
+                "1152921504606846976 tensors are more than the reader's limit");
+    layout.patchU64(8, 1000);
+    expectError(layout, "header.n_tensors", 8, "1000 tensor infos cannot fit in the");
 }
 
 TEST(GgufBadFile, HugeKvCount) {
     auto layout = standard().build();
     layout.patchU64(16, kHuge);
     expectError(layout, "header.n_kv", 16, "key/value pairs cannot fit");
+}
+
+TEST(GgufBadFile, TensorCountOverTheReadersLimit) {
+    auto layout = standard().build();
+    layout.patchU64(8, gguf::kMaxTensors + 1);
+    expectError(layout, "header.n_tensors", 8, "more than the reader's limit of 1048576");
+}
+
+// The cap on metadata values (2^26) needs a 64 MiB file to reach; the same check is driven here
+// with a small limit.
+TEST(GgufBadFile, MetadataValuesOverTheLimit) {
+    const auto layout = standard().build();
+    const std::string file = "bad.gguf";
+    ByteCursor cursor(layout.bytes, 24);
+    auto tooMany = parseGgufMetadata(cursor, 3, file, 2);
+    ASSERT_FALSE(tooMany.ok());
+    EXPECT_EQ(tooMany.error().field, "header.n_kv");
+    EXPECT_EQ(tooMany.error().offset, 16u);
+
+    cursor.seek(24);
+    auto arrayTooLong = parseGgufMetadata(cursor, 3, file, 5); // 3 keys + 3 tokens = 6 values
+    ASSERT_FALSE(arrayTooLong.ok());
+    EXPECT_EQ(arrayTooLong.error().field, "kv[2].value.count");
+    EXPECT_EQ(arrayTooLong.error().offset, layout.kvs[2].value + 4);
+    EXPECT_NE(arrayTooLong.error().message.find("limit"), std::string::npos);
+
+    cursor.seek(24);
+    EXPECT_TRUE(parseGgufMetadata(cursor, 3, file, 6).ok());
 }
 
 TEST(GgufBadFile, TensorCountTooLargeForWhatFollowsTheMetadata) {
