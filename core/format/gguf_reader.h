@@ -5,8 +5,8 @@
 // keeps alive through Model::sources.
 //
 // Files are untrusted: every count, length, offset and shape is checked against the bytes that
-// are there before it is used, so nothing is allocated beyond a small multiple of the file's
-// size. Refused, each with an Error that names the file, the field ("header.n_tensors",
+// are there before it is used, and counts are capped (2^26 metadata values, 2^20 tensors; see
+// gguf_format.h), so a hostile file cannot make the reader allocate gigabytes. Refused, each with an Error that names the file, the field ("header.n_tensors",
 // "kv[12].value[7]", "tensor_infos[3].offset") and the byte offset where that field starts:
 // a wrong magic; versions other than 2 and 3 (1 by name, byte-swapped ones as big-endian);
 // counts, string lengths and array counts that cannot fit in the bytes left; empty or
