@@ -57,15 +57,13 @@ public:
     // The first of `keys` present with a non-null value, as the converter's find_hparam.
     const json* find(std::initializer_list<std::string_view> keys) const {
         for (const auto k : keys)
-            if (const auto* v = jsonMember(h_, k))
-                return v;
+            if (const auto* v = jsonMember(h_, k)) return v;
         return nullptr;
     }
     std::string key(std::string_view suffix) const { return arch_ + "." + std::string(suffix); }
 
     Status u32(std::string_view suffix, const json* v, std::string_view field) {
-        if (!v)
-            return {};
+        if (!v) return {};
         const auto i = jsonInteger(v);
         if (!i || *i < 0 || *i > int64_t(std::numeric_limits<uint32_t>::max()))
             return fail(field, "must be a non-negative integer below 2^32");
@@ -77,11 +75,9 @@ public:
         return u32(suffix, v, v ? fieldOf(keys) : std::string_view{});
     }
     Status f32(std::string_view suffix, const json* v, std::string_view field) {
-        if (!v)
-            return {};
+        if (!v) return {};
         const auto d = jsonNumber(v);
-        if (!d || !std::isfinite(float(*d)))
-            return fail(field, "must be a number");
+        if (!d || !std::isfinite(float(*d))) return fail(field, "must be a number");
         out_.set(key(suffix), MetaValue::f32(float(*d)));
         return {};
     }
@@ -102,8 +98,7 @@ public:
 private:
     std::string_view fieldOf(std::initializer_list<std::string_view> keys) const {
         for (const auto k : keys)
-            if (jsonMember(h_, k))
-                return k;
+            if (jsonMember(h_, k)) return k;
         return {};
     }
 
@@ -113,10 +108,9 @@ private:
     Metadata& out_;
 };
 
-#define MATRYX_TRY(expr)                                                                                      \
-    do {                                                                                                      \
-        if (auto status_ = (expr); !status_)                                                                  \
-            return status_;                                                                                   \
+#define MATRYX_TRY(expr)                                                                                     \
+    do {                                                                                                     \
+        if (auto status_ = (expr); !status_) return status_;                                                 \
     } while (0)
 
 Status ConfigImporter::common() {
@@ -146,14 +140,12 @@ Status ConfigImporter::rope() {
     // Newer configs group RoPE settings in "rope_parameters" (per attention kind), older ones in
     // "rope_scaling" with the base frequency at the top level.
     const json* params = jsonMember(h_, "rope_parameters");
-    if (!params)
-        params = jsonMember(h_, "rope_scaling");
+    if (!params) params = jsonMember(h_, "rope_scaling");
     const json* full = jsonMember(params, "full_attention");
     const json* p = full ? full : params;
 
     const json* type = jsonMember(p, "rope_type");
-    if (!type)
-        type = jsonMember(p, "type");
+    if (!type) type = jsonMember(p, "type");
     const auto ropeType = jsonString(type);
     const json* factor = jsonMember(p, "factor");
     if (ropeType == "linear" && factor) {
@@ -163,12 +155,13 @@ Status ConfigImporter::rope() {
         out_.set(key("rope.scaling.type"), MetaValue::string("yarn"));
         MATRYX_TRY(f32("rope.scaling.factor", factor, "rope_scaling.factor"));
         const json* orig = jsonMember(p, "original_max_position_embeddings");
-        if (!orig)
-            orig = jsonMember(h_, "original_max_position_embeddings");
+        if (!orig) orig = jsonMember(h_, "original_max_position_embeddings");
         MATRYX_TRY(u32("rope.scaling.original_context_length", orig, "original_max_position_embeddings"));
-        MATRYX_TRY(f32("rope.scaling.yarn_ext_factor", jsonMember(p, "extrapolation_factor"), "extrapolation_factor"));
+        MATRYX_TRY(f32("rope.scaling.yarn_ext_factor", jsonMember(p, "extrapolation_factor"),
+                       "extrapolation_factor"));
         const json* attn = jsonMember(p, "attention_factor");
-        MATRYX_TRY(f32("rope.scaling.yarn_attn_factor", attn ? attn : jsonMember(p, "attn_factor"), "attention_factor"));
+        MATRYX_TRY(f32("rope.scaling.yarn_attn_factor", attn ? attn : jsonMember(p, "attn_factor"),
+                       "attention_factor"));
         MATRYX_TRY(f32("rope.scaling.yarn_beta_fast", jsonMember(p, "beta_fast"), "beta_fast"));
         MATRYX_TRY(f32("rope.scaling.yarn_beta_slow", jsonMember(p, "beta_slow"), "beta_slow"));
     } else if (ropeType == "su" || ropeType == "longrope") {
@@ -178,7 +171,8 @@ Status ConfigImporter::rope() {
 
     const json* theta = jsonMember(p, "rope_theta");
     if (!theta && !full)
-        theta = find({"global_rope_theta", "rope_global_theta", "rope_theta_global", "rope_theta", "rotary_emb_base"});
+        theta = find(
+            {"global_rope_theta", "rope_global_theta", "rope_theta_global", "rope_theta", "rotary_emb_base"});
     MATRYX_TRY(f32("rope.freq_base", theta, "rope_theta"));
     const json* local = jsonMember(jsonMember(params, "sliding_attention"), "rope_theta");
     if (!local && !full)
@@ -220,7 +214,8 @@ Status ConfigImporter::gemma() {
 Status ConfigImporter::gemma3() {
     MATRYX_TRY(common());
     // The converter's defaults for keys Gemma 3 configs may leave out.
-    const auto orDefault = [&](std::string_view suffix, std::string_view field, MetaValue fallback) -> Status {
+    const auto orDefault = [&](std::string_view suffix, std::string_view field,
+                               MetaValue fallback) -> Status {
         if (const auto* v = jsonMember(h_, field))
             return fallback.type() == MetaType::F32 ? f32(suffix, v, field) : u32(suffix, v, field);
         out_.set(key(suffix), std::move(fallback));
@@ -231,8 +226,7 @@ Status ConfigImporter::gemma3() {
     MATRYX_TRY(orDefault("attention.layer_norm_rms_epsilon", "rms_norm_eps", MetaValue::f32(1e-6f)));
     MATRYX_TRY(orDefault("attention.key_length", "head_dim", MetaValue::u32(256)));
     MATRYX_TRY(orDefault("attention.value_length", "head_dim", MetaValue::u32(256)));
-    if (!out_.contains(key("rope.freq_base")))
-        out_.set(key("rope.freq_base"), MetaValue::f32(1000000.0f));
+    if (!out_.contains(key("rope.freq_base"))) out_.set(key("rope.freq_base"), MetaValue::f32(1000000.0f));
     if (const auto* cap = jsonMember(h_, "final_logit_softcapping"); cap && jsonNumber(cap).value_or(0) != 0)
         MATRYX_TRY(f32("final_logit_softcapping", cap, "final_logit_softcapping"));
     if (jsonInteger(jsonMember(h_, "sliding_window_pattern")) != 1)
@@ -244,37 +238,30 @@ Status ConfigImporter::gemma3() {
 
 std::string ggufArchitectureFor(const nlohmann::json& config) {
     const json* classes = jsonMember(jsonMember(config, "text_config"), "architectures");
-    if (!classes)
-        classes = jsonMember(config, "architectures");
+    if (!classes) classes = jsonMember(config, "architectures");
     if (classes && classes->is_array() && !classes->empty())
         if (const auto cls = jsonString(&classes->front()))
             for (const auto& [name, arch] : kClassArch)
-                if (name == *cls)
-                    return std::string(arch);
+                if (name == *cls) return std::string(arch);
     const auto modelType = jsonString(jsonMember(config, "model_type"));
-    if (!modelType)
-        return {};
+    if (!modelType) return {};
     for (const auto& [type, arch] : kModelTypeArch)
-        if (type == *modelType)
-            return std::string(arch);
+        if (type == *modelType) return std::string(arch);
     return *modelType;
 }
 
 Result<std::string> importHfConfig(const nlohmann::json& config, std::string_view modelName,
                                    const std::string& file, Metadata& out) {
-    if (!config.is_object())
-        return makeError(file, {}, std::nullopt, "config.json must hold a JSON object");
+    if (!config.is_object()) return makeError(file, {}, std::nullopt, "config.json must hold a JSON object");
     json hparams = config;
     if (const json* text = jsonMember(config, "text_config"); text && text->is_object())
         for (const auto& [k, v] : text->items())
             hparams[k] = v;
 
     const std::string arch = ggufArchitectureFor(config);
-    if (arch.empty())
-        return arch;
+    if (arch.empty()) return arch;
     out.set("general.architecture", MetaValue::string(arch));
-    if (!modelName.empty())
-        out.set("general.name", MetaValue::string(std::string(modelName)));
+    if (!modelName.empty()) out.set("general.name", MetaValue::string(std::string(modelName)));
 
     ConfigImporter importer(hparams, arch, file, out);
     Status status;
@@ -284,12 +271,9 @@ Result<std::string> importHfConfig(const nlohmann::json& config, std::string_vie
         status = importer.gemma3();
     else
         status = importer.common();
-    if (status && arch == "llama")
-        status = importer.llamaExtras();
-    if (status && arch == "bert")
-        out.set("bert.attention.causal", MetaValue::boolean(false));
-    if (!status)
-        return std::move(status).error();
+    if (status && arch == "llama") status = importer.llamaExtras();
+    if (status && arch == "bert") out.set("bert.attention.causal", MetaValue::boolean(false));
+    if (!status) return std::move(status).error();
     return arch;
 }
 

@@ -40,8 +40,7 @@ struct ErrorLocator {
 std::string withoutExceptionPrefix(std::string message) {
     // "[json.exception.parse_error.101] parse error at ..." -> "parse error at ..."
     if (!message.empty() && message.front() == '[')
-        if (const auto end = message.find("] "); end != std::string::npos)
-            message.erase(0, end + 2);
+        if (const auto end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
     return message;
 }
 
@@ -65,8 +64,7 @@ std::optional<size_t> findJsonNestingOverflow(std::string_view text, size_t maxD
         if (c == '"') {
             inString = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > maxDepth)
-                return i;
+            if (++depth > maxDepth) return i;
         } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
         }
@@ -75,11 +73,9 @@ std::optional<size_t> findJsonNestingOverflow(std::string_view text, size_t maxD
 }
 
 const nlohmann::json* jsonMember(const nlohmann::json& obj, std::string_view key) noexcept {
-    if (!obj.is_object())
-        return nullptr;
+    if (!obj.is_object()) return nullptr;
     const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null())
-        return nullptr;
+    if (it == obj.end() || it->is_null()) return nullptr;
     return &*it;
 }
 
@@ -88,39 +84,32 @@ const nlohmann::json* jsonMember(const nlohmann::json* obj, std::string_view key
 }
 
 std::optional<std::string> jsonString(const nlohmann::json* value) {
-    if (!value || !value->is_string())
-        return std::nullopt;
+    if (!value || !value->is_string()) return std::nullopt;
     return value->get<std::string>();
 }
 
 std::optional<bool> jsonBool(const nlohmann::json* value) noexcept {
-    if (!value || !value->is_boolean())
-        return std::nullopt;
+    if (!value || !value->is_boolean()) return std::nullopt;
     return value->get<bool>();
 }
 
 std::optional<int64_t> jsonInteger(const nlohmann::json* value) noexcept {
-    if (!value)
-        return std::nullopt;
+    if (!value) return std::nullopt;
     if (value->is_number_unsigned()) {
         const uint64_t u = value->get<uint64_t>();
-        if (u > uint64_t(std::numeric_limits<int64_t>::max()))
-            return std::nullopt;
+        if (u > uint64_t(std::numeric_limits<int64_t>::max())) return std::nullopt;
         return int64_t(u);
     }
-    if (value->is_number_integer())
-        return value->get<int64_t>();
+    if (value->is_number_integer()) return value->get<int64_t>();
     if (value->is_number_float()) {
         const double d = value->get<double>();
-        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18)
-            return int64_t(d);
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18) return int64_t(d);
     }
     return std::nullopt;
 }
 
 std::optional<double> jsonNumber(const nlohmann::json* value) noexcept {
-    if (!value || !value->is_number())
-        return std::nullopt;
+    if (!value || !value->is_number()) return std::nullopt;
     return value->get<double>();
 }
 
@@ -131,8 +120,7 @@ Result<nlohmann::json> parseJsonText(std::string_view text, const std::string& f
                          "JSON nested deeper than " + std::to_string(maxDepth) + " levels");
     try {
         auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-        if (!doc.is_discarded())
-            return doc;
+        if (!doc.is_discarded()) return doc;
         ErrorLocator locator;
         nlohmann::json::sax_parse(text.begin(), text.end(), &locator);
         const uint64_t at = locator.position > 0 ? locator.position - 1 : 0;
@@ -148,17 +136,14 @@ Result<nlohmann::json> readJsonFile(const std::filesystem::path& path, uint64_t 
     const std::string name = path.string();
     std::error_code ec;
     const uint64_t size = std::filesystem::file_size(path, ec);
-    if (ec)
-        return makeError(name, {}, std::nullopt, "cannot read: " + ec.message());
+    if (ec) return makeError(name, {}, std::nullopt, "cannot read: " + ec.message());
     if (size > maxBytes)
         return makeError(name, {}, 0,
                          "file of " + std::to_string(size) + " bytes is larger than the " +
                              std::to_string(maxBytes) + " bytes allowed for it");
-    if (size == 0)
-        return makeError(name, {}, 0, "empty file where JSON was expected");
+    if (size == 0) return makeError(name, {}, 0, "empty file where JSON was expected");
     auto source = ByteSource::mapFile(path);
-    if (!source)
-        return std::move(source).error();
+    if (!source) return std::move(source).error();
     const auto bytes = (*source)->bytes();
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     return parseJsonText(text, name, {}, 0, maxDepth);

@@ -6,13 +6,15 @@ namespace matryx {
 
 namespace {
 
-Status permute(std::span<const std::byte> in, std::span<std::byte> out, uint64_t rows, uint64_t heads, bool toGguf) {
+Status permute(std::span<const std::byte> in, std::span<std::byte> out, uint64_t rows, uint64_t heads,
+               bool toGguf) {
     if (heads == 0 || rows == 0 || rows % (2 * heads) != 0)
         return makeError({}, "heads", std::nullopt,
                          std::to_string(rows) + " rows cannot be split into " + std::to_string(heads) +
                              " heads of an even number of rows");
     if (in.size() != out.size() || in.size() % rows != 0)
-        return makeError({}, "rows", std::nullopt, "buffer sizes do not hold " + std::to_string(rows) + " equal rows");
+        return makeError({}, "rows", std::nullopt,
+                         "buffer sizes do not hold " + std::to_string(rows) + " equal rows");
     const uint64_t rowBytes = in.size() / rows;
     const uint64_t headRows = rows / heads;
     const uint64_t half = headRows / 2;
@@ -32,13 +34,17 @@ Status permute(std::span<const std::byte> in, std::span<std::byte> out, uint64_t
 
 } // namespace
 
-bool hasPermutedQkRows(std::string_view ggufArch) noexcept { return ggufArch == "llama"; }
+bool hasPermutedQkRows(std::string_view ggufArch) noexcept {
+    return ggufArch == "llama";
+}
 
-Status permuteQkRowsToGguf(std::span<const std::byte> in, std::span<std::byte> out, uint64_t rows, uint64_t heads) {
+Status permuteQkRowsToGguf(std::span<const std::byte> in, std::span<std::byte> out, uint64_t rows,
+                           uint64_t heads) {
     return permute(in, out, rows, heads, true);
 }
 
-Status permuteQkRowsToHf(std::span<const std::byte> in, std::span<std::byte> out, uint64_t rows, uint64_t heads) {
+Status permuteQkRowsToHf(std::span<const std::byte> in, std::span<std::byte> out, uint64_t rows,
+                         uint64_t heads) {
     return permute(in, out, rows, heads, false);
 }
 

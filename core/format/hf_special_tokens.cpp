@@ -19,19 +19,15 @@ namespace {
 using json = nlohmann::json;
 
 std::string tokenKey(std::string_view type) {
-    if (type == "unk")
-        return "tokenizer.ggml.unknown_token_id";
-    if (type == "sep")
-        return "tokenizer.ggml.seperator_token_id";
-    if (type == "pad")
-        return "tokenizer.ggml.padding_token_id";
+    if (type == "unk") return "tokenizer.ggml.unknown_token_id";
+    if (type == "sep") return "tokenizer.ggml.seperator_token_id";
+    if (type == "pad") return "tokenizer.ggml.padding_token_id";
     return "tokenizer.ggml." + std::string(type) + "_token_id";
 }
 
 // "<s>" or {"content": "<s>", ...} (a serialized AddedToken).
 std::string tokenContent(const json* entry) {
-    if (auto s = jsonString(entry))
-        return *s;
+    if (auto s = jsonString(entry)) return *s;
     return jsonString(jsonMember(entry, "content")).value_or("");
 }
 
@@ -50,12 +46,9 @@ public:
     }
 
     void run(Metadata& out) {
-        if (in_.tokenizer)
-            fromPostProcessor();
-        if (hasConfig_)
-            fromTokenizerConfig();
-        if (in_.config)
-            fromModelConfig();
+        if (in_.tokenizer) fromPostProcessor();
+        if (hasConfig_) fromTokenizerConfig();
+        if (in_.config) fromModelConfig();
         for (const auto& [type, id] : ids_)
             out.set(tokenKey(type), MetaValue::u32(id));
         for (const auto& [type, add] : add_)
@@ -69,31 +62,26 @@ private:
     std::string& name(const std::string& type) { return names_[type]; }
 
     void setId(const std::string& type, std::optional<int64_t> id) {
-        if (!id || *id < 0 || uint64_t(*id) >= in_.vocabSize || uint64_t(*id) > UINT32_MAX)
-            return;
+        if (!id || *id < 0 || uint64_t(*id) >= in_.vocabSize || uint64_t(*id) > UINT32_MAX) return;
         for (const auto& entry : ids_)
-            if (entry.first == type)
-                return; // the first source to name a token wins
+            if (entry.first == type) return; // the first source to name a token wins
         ids_.emplace_back(type, uint32_t(*id));
     }
     std::optional<bool> add(const std::string& type) const {
         for (const auto& [t, v] : add_)
-            if (t == type)
-                return v;
+            if (t == type) return v;
         return std::nullopt;
     }
     void setAdd(const std::string& type, bool value, bool onlyIfUnset = false) {
         for (auto& [t, v] : add_)
             if (t == type) {
-                if (!onlyIfUnset)
-                    v = value;
+                if (!onlyIfUnset) v = value;
                 return;
             }
         add_.emplace_back(type, value);
     }
     void addType(const std::string& type) {
-        if (std::find(types_.begin(), types_.end(), type) == types_.end())
-            types_.push_back(type);
+        if (std::find(types_.begin(), types_.end(), type) == types_.end()) types_.push_back(type);
     }
 
     void fromPostProcessor();
@@ -113,14 +101,11 @@ private:
 
 void SpecialVocab::fromPostProcessor() {
     if (hasConfig_) {
-        if (name("bos").empty() && !name("cls").empty())
-            name("bos") = name("cls");
-        if (name("eos").empty() && !name("sep").empty())
-            name("eos") = name("sep");
+        if (name("bos").empty() && !name("cls").empty()) name("bos") = name("cls");
+        if (name("eos").empty() && !name("sep").empty()) name("eos") = name("sep");
     }
     const json* post = jsonMember(*in_.tokenizer, "post_processor");
-    if (!post || !post->is_object())
-        return;
+    if (!post || !post->is_object()) return;
     const json* list = jsonMember(*post, "processors");
     const json single = json::array({*post});
     for (const auto& processor : (list && list->is_array()) ? *list : single) {
@@ -134,11 +119,13 @@ void SpecialVocab::fromPostProcessor() {
             setAdd("sep", true);
             if (hasConfig_ && name("cls").empty()) {
                 const json* cls = jsonMember(processor, "cls");
-                name("cls") = cls && cls->is_array() && !cls->empty() ? tokenContent(&cls->front()) : name("bos");
+                name("cls") =
+                    cls && cls->is_array() && !cls->empty() ? tokenContent(&cls->front()) : name("bos");
             }
             if (hasConfig_ && name("sep").empty()) {
                 const json* sep = jsonMember(processor, "sep");
-                name("sep") = sep && sep->is_array() && !sep->empty() ? tokenContent(&sep->front()) : name("eos");
+                name("sep") =
+                    sep && sep->is_array() && !sep->empty() ? tokenContent(&sep->front()) : name("eos");
             }
         } else if (type == "TemplateProcessing") {
             fromTemplate(processor);
@@ -156,10 +143,8 @@ void SpecialVocab::fromTemplate(const json& processor) {
         first = specialTokenOf(single->front());
         if (!first.empty()) {
             if (hasConfig_ && first != name("bos") && first != name("cls")) {
-                if (name("bos").empty())
-                    name("bos") = first;
-                if (name("cls").empty())
-                    name("cls") = first;
+                if (name("bos").empty()) name("bos") = first;
+                if (name("cls").empty()) name("cls") = first;
             }
             setAdd("bos", !hasConfig_ || first == name("bos") || first == name("cls"));
         }
@@ -175,42 +160,34 @@ void SpecialVocab::fromTemplate(const json& processor) {
             setAdd("eos", !hasConfig_ || last == name("eos"));
         }
     }
-    if (!pair || !pair->is_array() || pair->empty())
-        return;
+    if (!pair || !pair->is_array() || pair->empty()) return;
     size_t begin = !first.empty() && specialTokenOf(pair->front()) == first ? 1 : 0;
     size_t end = pair->size() - (!last.empty() && specialTokenOf(pair->back()) == last ? 1 : 0);
-    if (begin >= end)
-        return;
+    if (begin >= end) return;
     const auto sequenceId = [](const json& item) {
         return jsonString(jsonMember(jsonMember(item, "Sequence"), "id")).value_or("");
     };
-    if (sequenceId((*pair)[begin]) != "A" || sequenceId((*pair)[end - 1]) != "B" || end - begin < 3)
-        return;
+    if (sequenceId((*pair)[begin]) != "A" || sequenceId((*pair)[end - 1]) != "B" || end - begin < 3) return;
     // Between $A and $B: one or two separators.
     const size_t middle = end - begin - 2;
     bool addSep = false;
     const std::string sep1 = specialTokenOf((*pair)[begin + 1]);
-    if (!sep1.empty() && (sep1 == name("sep") || sep1 == name("eos")) && last.empty())
-        addSep = true;
+    if (!sep1.empty() && (sep1 == name("sep") || sep1 == name("eos")) && last.empty()) addSep = true;
     if (middle == 2) {
         const std::string sep2 = specialTokenOf((*pair)[begin + 2]);
-        if (!sep2.empty() && (sep2 == name("sep") || sep2 == name("eos")))
-            addSep = true;
+        if (!sep2.empty() && (sep2 == name("sep") || sep2 == name("eos"))) addSep = true;
     }
     setAdd("sep", addSep);
-    if (addSep && hasConfig_ && name("sep").empty())
-        name("sep") = name("eos");
+    if (addSep && hasConfig_ && name("sep").empty()) name("sep") = name("eos");
 }
 
 void SpecialVocab::fromTokenizerConfig() {
     const json& tc = *in_.tokenizerConfig;
     const json* added = in_.tokenizer ? jsonMember(*in_.tokenizer, "added_tokens") : nullptr;
     for (const auto& type : types_) {
-        if (const auto flag = jsonBool(jsonMember(tc, "add_" + type + "_token")))
-            setAdd(type, *flag, true);
+        if (const auto flag = jsonBool(jsonMember(tc, "add_" + type + "_token"))) setAdd(type, *flag, true);
         const std::string& content = name(type);
-        if (content.empty() || !added || !added->is_array())
-            continue;
+        if (content.empty() || !added || !added->is_array()) continue;
         for (const auto& token : *added)
             if (jsonString(jsonMember(token, "content")) == content) {
                 setId(type, jsonInteger(jsonMember(token, "id")));
@@ -223,11 +200,9 @@ void SpecialVocab::fromModelConfig() {
     const json& config = *in_.config;
     for (const auto& type : types_) {
         const json* id = jsonMember(config, type + "_token_id");
-        if (!id)
-            id = jsonMember(jsonMember(config, "text_config"), type + "_token_id");
+        if (!id) id = jsonMember(jsonMember(config, "text_config"), type + "_token_id");
         // Only plain integers: lists of ids (several eos tokens) are left out, as the converter does.
-        if (id && (id->is_number_integer() || id->is_number_unsigned()))
-            setId(type, jsonInteger(id));
+        if (id && (id->is_number_integer() || id->is_number_unsigned())) setId(type, jsonInteger(id));
     }
 }
 
@@ -242,8 +217,7 @@ void SpecialVocab::chatTemplate(Metadata& out) const {
         out.set("tokenizer.chat_template", MetaValue::string(value->get<std::string>()));
         return;
     }
-    if (!value->is_array())
-        return;
+    if (!value->is_array()) return;
     std::vector<std::string> names;
     std::optional<std::string> fallback;
     for (const auto& choice : *value) {
@@ -251,30 +225,24 @@ void SpecialVocab::chatTemplate(Metadata& out) const {
         const auto text = jsonString(jsonMember(choice, "template"));
         // Names become part of a key: letters and digits only, as gguf-py writes them.
         for (char& c : name)
-            if (!std::isalnum(static_cast<unsigned char>(c)))
-                c = '_';
-        if (name.empty() || !text)
-            continue;
+            if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+        if (name.empty() || !text) continue;
         if (name == "default") {
             fallback = *text;
         } else {
-            if (std::find(names.begin(), names.end(), name) == names.end())
-                names.push_back(name);
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
             out.set("tokenizer.chat_template." + name, MetaValue::string(*text));
         }
     }
-    if (!names.empty())
-        out.set("tokenizer.chat_templates", MetaValue::stringArray(names));
-    if (fallback)
-        out.set("tokenizer.chat_template", MetaValue::string(*fallback));
+    if (!names.empty()) out.set("tokenizer.chat_templates", MetaValue::stringArray(names));
+    if (fallback) out.set("tokenizer.chat_template", MetaValue::string(*fallback));
 }
 
 void SpecialVocab::normalizer(Metadata& out) const {
     std::optional<bool> lowercase, stripAccents;
     std::vector<const json*> pending;
     if (in_.tokenizer)
-        if (const json* n = jsonMember(*in_.tokenizer, "normalizer"))
-            pending.push_back(n);
+        if (const json* n = jsonMember(*in_.tokenizer, "normalizer")) pending.push_back(n);
     // A Sequence nests normalizers; the walk is bounded by the document, which is finite.
     while (!pending.empty()) {
         const json* n = pending.back();
@@ -285,24 +253,22 @@ void SpecialVocab::normalizer(Metadata& out) const {
         } else if (type == "StripAccents") {
             stripAccents = true;
         } else if (type == "BertNormalizer") {
-            if (const auto v = jsonBool(jsonMember(n, "lowercase")))
-                lowercase = v;
-            if (const auto v = jsonBool(jsonMember(n, "strip_accents")))
-                stripAccents = v;
+            if (const auto v = jsonBool(jsonMember(n, "lowercase"))) lowercase = v;
+            if (const auto v = jsonBool(jsonMember(n, "strip_accents"))) stripAccents = v;
         } else if (type == "Sequence") {
             if (const json* list = jsonMember(n, "normalizers"); list && list->is_array())
                 for (auto it = list->rbegin(); it != list->rend(); ++it)
                     pending.push_back(&*it);
         }
     }
-    if (lowercase)
-        out.set("tokenizer.ggml.normalizer.lowercase", MetaValue::boolean(*lowercase));
-    if (stripAccents)
-        out.set("tokenizer.ggml.normalizer.strip_accents", MetaValue::boolean(*stripAccents));
+    if (lowercase) out.set("tokenizer.ggml.normalizer.lowercase", MetaValue::boolean(*lowercase));
+    if (stripAccents) out.set("tokenizer.ggml.normalizer.strip_accents", MetaValue::boolean(*stripAccents));
 }
 
 } // namespace
 
-void importHfSpecialTokens(const HfSpecialTokenSources& in, Metadata& out) { SpecialVocab(in).run(out); }
+void importHfSpecialTokens(const HfSpecialTokenSources& in, Metadata& out) {
+    SpecialVocab(in).run(out);
+}
 
 } // namespace matryx

@@ -25,11 +25,11 @@
 namespace matryx {
 
 struct HfSpecialTokenSources {
-    const nlohmann::json* tokenizer = nullptr;        // tokenizer.json, if any
-    const nlohmann::json* tokenizerConfig = nullptr;  // tokenizer_config.json, if any
-    const nlohmann::json* config = nullptr;           // config.json, if any
-    const std::string* chatTemplateFile = nullptr;    // chat_template.jinja, if any
-    uint64_t vocabSize = UINT64_MAX;                  // ids at or above are ignored
+    const nlohmann::json* tokenizer = nullptr;       // tokenizer.json, if any
+    const nlohmann::json* tokenizerConfig = nullptr; // tokenizer_config.json, if any
+    const nlohmann::json* config = nullptr;          // config.json, if any
+    const std::string* chatTemplateFile = nullptr;   // chat_template.jinja, if any
+    uint64_t vocabSize = UINT64_MAX;                 // ids at or above are ignored
 };
 
 void importHfSpecialTokens(const HfSpecialTokenSources& in, Metadata& out);

@@ -34,9 +34,9 @@ struct Token {
 };
 
 struct Vocab {
-    std::string kind;                 // "BPE", "Unigram", "WordPiece"
-    std::vector<Token> base;          // model.vocab
-    std::vector<Token> added;         // added_tokens
+    std::string kind;                                        // "BPE", "Unigram", "WordPiece"
+    std::vector<Token> base;                                 // model.vocab
+    std::vector<Token> added;                                // added_tokens
     std::vector<std::pair<std::string, std::string>> merges; // BPE merges, in rank order
     std::optional<int64_t> unkId;
     bool byteFallback = false;
@@ -68,42 +68,39 @@ public:
 
     Result<Vocab> read() {
         const json* model = jsonMember(tok_, "model");
-        if (!model || !model->is_object())
-            return fail("model", "missing or not an object");
+        if (!model || !model->is_object()) return fail("model", "missing or not an object");
         Vocab v;
         const json* vocab = jsonMember(*model, "vocab");
         const json* merges = jsonMember(*model, "merges");
         v.kind = jsonString(jsonMember(*model, "type"))
-                     .value_or(merges ? "BPE" : (vocab && vocab->is_array()) ? "Unigram" : "WordPiece");
+                     .value_or(merges                         ? "BPE"
+                               : (vocab && vocab->is_array()) ? "Unigram"
+                                                              : "WordPiece");
         if (v.kind != "BPE" && v.kind != "Unigram" && v.kind != "WordPiece")
             return v; // not imported; the caller checks kind
-        if (!vocab)
-            return fail("model.vocab", "missing");
+        if (!vocab) return fail("model.vocab", "missing");
         if (auto s = v.kind == "Unigram" ? unigram(*vocab, v) : mapping(*vocab, v); !s)
             return std::move(s).error();
         if (v.kind == "BPE" && merges)
-            if (auto s = readMerges(*merges, v); !s)
-                return std::move(s).error();
+            if (auto s = readMerges(*merges, v); !s) return std::move(s).error();
         v.byteFallback = jsonBool(jsonMember(*model, "byte_fallback")).value_or(false);
         if (v.kind == "Unigram") {
             v.unkId = jsonInteger(jsonMember(*model, "unk_id"));
         } else if (const auto unk = jsonString(jsonMember(*model, "unk_token"))) {
             for (const auto& t : v.base)
-                if (t.text == *unk)
-                    v.unkId = t.id;
+                if (t.text == *unk) v.unkId = t.id;
         }
-        if (auto s = addedTokens(v); !s)
-            return std::move(s).error();
+        if (auto s = addedTokens(v); !s) return std::move(s).error();
         return v;
     }
 
 private:
     Status mapping(const json& vocab, Vocab& v) {
-        if (!vocab.is_object())
-            return fail("model.vocab", "must be an object of token -> id");
+        if (!vocab.is_object()) return fail("model.vocab", "must be an object of token -> id");
         v.base.reserve(vocab.size());
         for (const auto& [text, id] : vocab.items()) {
-            const auto i = id.is_number_integer() || id.is_number_unsigned() ? jsonInteger(&id) : std::nullopt;
+            const auto i =
+                id.is_number_integer() || id.is_number_unsigned() ? jsonInteger(&id) : std::nullopt;
             if (!i || *i < 0)
                 return fail("model.vocab[\"" + text + "\"]", "must be a non-negative integer id");
             v.base.push_back({text, *i});
@@ -112,8 +109,7 @@ private:
     }
 
     Status unigram(const json& vocab, Vocab& v) {
-        if (!vocab.is_array())
-            return fail("model.vocab", "must be an array of [piece, score]");
+        if (!vocab.is_array()) return fail("model.vocab", "must be an array of [piece, score]");
         v.base.reserve(vocab.size());
         for (size_t i = 0; i < vocab.size(); ++i) {
             const json& entry = vocab[i];
@@ -125,8 +121,7 @@ private:
     }
 
     Status readMerges(const json& merges, Vocab& v) {
-        if (!merges.is_array())
-            return fail("model.merges", "must be an array");
+        if (!merges.is_array()) return fail("model.merges", "must be an array");
         v.merges.reserve(merges.size());
         for (size_t i = 0; i < merges.size(); ++i) {
             const json& m = merges[i];
@@ -145,22 +140,19 @@ private:
 
     Status addedTokens(Vocab& v) {
         const json* added = jsonMember(tok_, "added_tokens");
-        if (!added)
-            return {};
-        if (!added->is_array())
-            return fail("added_tokens", "must be an array");
+        if (!added) return {};
+        if (!added->is_array()) return fail("added_tokens", "must be an array");
         for (size_t i = 0; i < added->size(); ++i) {
             const json& a = (*added)[i];
             const std::string field = "added_tokens[" + std::to_string(i) + "]";
             const json* id = jsonMember(a, "id");
             const auto content = jsonString(jsonMember(a, "content"));
-            const auto value = id && (id->is_number_integer() || id->is_number_unsigned()) ? jsonInteger(id)
-                                                                                           : std::nullopt;
-            if (!value || *value < 0)
-                return fail(field + ".id", "must be a non-negative integer");
-            if (!content)
-                return fail(field + ".content", "must be a string");
-            v.added.push_back({*content, *value, kAddedScore, jsonBool(jsonMember(a, "special")).value_or(false)});
+            const auto value =
+                id && (id->is_number_integer() || id->is_number_unsigned()) ? jsonInteger(id) : std::nullopt;
+            if (!value || *value < 0) return fail(field + ".id", "must be a non-negative integer");
+            if (!content) return fail(field + ".content", "must be a string");
+            v.added.push_back(
+                {*content, *value, kAddedScore, jsonBool(jsonMember(a, "special")).value_or(false)});
         }
         return {};
     }
@@ -174,7 +166,8 @@ private:
 };
 
 // SentencePiece-style scores for a BPE vocabulary, from the merge order (see the header).
-std::unordered_map<std::string, float> mergeScores(const std::vector<std::pair<std::string, std::string>>& merges) {
+std::unordered_map<std::string, float>
+mergeScores(const std::vector<std::pair<std::string, std::string>>& merges) {
     std::unordered_map<std::string, float> scores;
     scores.reserve(merges.size());
     for (size_t rank = 0; rank < merges.size(); ++rank)
@@ -201,16 +194,14 @@ Status importHfTokenizer(const HfTokenizerSources& in, Metadata& out) {
         return {};
     }
     auto vocab = VocabReader(*in.tokenizer, in.tokenizerFile).read();
-    if (!vocab)
-        return std::move(vocab).error();
+    if (!vocab) return std::move(vocab).error();
     Vocab& v = *vocab;
     const bool bpe = v.kind == "BPE";
-    const std::string model = v.kind == "WordPiece" ? "bert"
+    const std::string model = v.kind == "WordPiece"                              ? "bert"
                               : (v.kind == "Unigram" || (bpe && v.byteFallback)) ? "llama"
-                              : bpe ? "gpt2"
-                                    : "";
-    if (model.empty())
-        return {};
+                              : bpe                                              ? "gpt2"
+                                                                                 : "";
+    if (model.empty()) return {};
 
     int64_t maxId = -1;
     for (const auto* list : {&v.base, &v.added})
@@ -220,32 +211,30 @@ Status importHfTokenizer(const HfTokenizerSources& in, Metadata& out) {
     const json* configVocab = in.config ? jsonMember(*in.config, "vocab_size") : nullptr;
     if (!configVocab && in.config)
         configVocab = jsonMember(jsonMember(*in.config, "text_config"), "vocab_size");
-    if (const auto cv = jsonInteger(configVocab); cv && *cv > 0)
-        n = std::max(n, uint64_t(*cv));
+    if (const auto cv = jsonInteger(configVocab); cv && *cv > 0) n = std::max(n, uint64_t(*cv));
     const uint64_t defined = v.base.size() + v.added.size();
     const uint64_t limit = 2 * defined + kMaxPadding;
     const auto tooMany = [&](const std::string& file, const char* field, uint64_t ids) {
         return makeError(file, field, std::nullopt,
-                         std::to_string(ids) + " token ids for only " + std::to_string(defined) + " defined tokens");
+                         std::to_string(ids) + " token ids for only " + std::to_string(defined) +
+                             " defined tokens");
     };
-    if (uint64_t(maxId + 1) > limit)
-        return tooMany(in.tokenizerFile, "model.vocab", uint64_t(maxId + 1));
-    if (n > limit)
-        return tooMany(in.configFile, "vocab_size", n);
+    if (uint64_t(maxId + 1) > limit) return tooMany(in.tokenizerFile, "model.vocab", uint64_t(maxId + 1));
+    if (n > limit) return tooMany(in.configFile, "vocab_size", n);
 
     std::vector<std::string> tokens(n);
     std::vector<int32_t> types(n, Unused);
     std::vector<float> scores(n, kUnusedScore);
     std::vector<bool> present(n, false);
-    const auto merged = model == "llama" && bpe ? mergeScores(v.merges) : std::unordered_map<std::string, float>{};
+    const auto merged =
+        model == "llama" && bpe ? mergeScores(v.merges) : std::unordered_map<std::string, float>{};
     const float unmergedScore = -float(v.merges.size() + 1);
     for (const auto& t : v.base) {
         const auto i = size_t(t.id);
         tokens[i] = t.text;
         present[i] = true;
         types[i] = Normal;
-        if (model != "llama")
-            continue;
+        if (model != "llama") continue;
         if (v.unkId == t.id) {
             types[i] = Unknown;
             scores[i] = 0.0f;
@@ -272,16 +261,15 @@ Status importHfTokenizer(const HfTokenizerSources& in, Metadata& out) {
         }
     }
     for (size_t i = 0; i < n; ++i)
-        if (!present[i])
-            tokens[i] = "[PAD" + std::to_string(i) + "]";
+        if (!present[i]) tokens[i] = "[PAD" + std::to_string(i) + "]";
     if (model == "bert")
         for (size_t i = 0; i < n; ++i)
             if (types[i] != Control)
-                tokens[i] = tokens[i].starts_with("##") ? tokens[i].substr(2) : std::string(kSpiecePrefix) + tokens[i];
+                tokens[i] = tokens[i].starts_with("##") ? tokens[i].substr(2)
+                                                        : std::string(kSpiecePrefix) + tokens[i];
 
     out.set("tokenizer.ggml.model", MetaValue::string(model));
-    if (model == "llama")
-        out.set("tokenizer.ggml.pre", MetaValue::string("default"));
+    if (model == "llama") out.set("tokenizer.ggml.pre", MetaValue::string("default"));
     out.set("tokenizer.ggml.tokens", MetaValue::stringArray(std::move(tokens)));
     if (model == "llama") {
         std::vector<MetaValue> items;
@@ -300,7 +288,8 @@ Status importHfTokenizer(const HfTokenizerSources& in, Metadata& out) {
     if (model == "bert") {
         const auto typeCount = jsonInteger(in.config ? jsonMember(*in.config, "type_vocab_size") : nullptr);
         out.set("tokenizer.ggml.token_type_count",
-                MetaValue::u32(typeCount && *typeCount > 0 && *typeCount <= INT32_MAX ? uint32_t(*typeCount) : 1));
+                MetaValue::u32(typeCount && *typeCount > 0 && *typeCount <= INT32_MAX ? uint32_t(*typeCount)
+                                                                                      : 1));
     }
     if (in.tokenizerConfig)
         if (const auto prefix = jsonBool(jsonMember(*in.tokenizerConfig, "add_prefix_space")))

@@ -39,12 +39,12 @@
 namespace matryx {
 
 struct HfTokenizerSources {
-    const nlohmann::json* tokenizer = nullptr;        // tokenizer.json; nothing is imported without it
-    const nlohmann::json* tokenizerConfig = nullptr;  // tokenizer_config.json, if any
-    const nlohmann::json* config = nullptr;           // config.json, if any
-    const std::string* chatTemplateFile = nullptr;    // chat_template.jinja, if any
-    std::string architecture;                         // the GGUF architecture (hf_config_import.h)
-    std::string tokenizerFile = "tokenizer.json";     // paths for errors
+    const nlohmann::json* tokenizer = nullptr;       // tokenizer.json; nothing is imported without it
+    const nlohmann::json* tokenizerConfig = nullptr; // tokenizer_config.json, if any
+    const nlohmann::json* config = nullptr;          // config.json, if any
+    const std::string* chatTemplateFile = nullptr;   // chat_template.jinja, if any
+    std::string architecture;                        // the GGUF architecture (hf_config_import.h)
+    std::string tokenizerFile = "tokenizer.json";    // paths for errors
     std::string configFile = "config.json";
 };
 

@@ -25,22 +25,14 @@ size_t utf8SequenceLength(std::string_view text, size_t i) noexcept {
     const auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
         return k < left && at(i + k) >= lo && at(i + k) <= hi;
     };
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return cont(1) ? 2 : 0;
-    if (c == 0xE0)
-        return cont(1, 0xA0) && cont(2) ? 3 : 0;
-    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-        return cont(1) && cont(2) ? 3 : 0;
-    if (c == 0xED)
-        return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-    if (c == 0xF0)
-        return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (c >= 0xF1 && c <= 0xF3)
-        return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (c == 0xF4)
-        return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+    if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+    if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+    if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
     return 0;
 }
 
@@ -60,17 +52,16 @@ std::string replaceInvalidUtf8(std::string_view text) {
     return out;
 }
 
-constexpr std::string_view kBase64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string base64Encode(std::string_view bytes) {
     std::string out;
     out.reserve((bytes.size() + 2) / 3 * 4);
     for (size_t i = 0; i < bytes.size(); i += 3) {
         uint32_t chunk = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size())
-            chunk |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        if (i + 2 < bytes.size())
-            chunk |= static_cast<unsigned char>(bytes[i + 2]);
+        if (i + 1 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        if (i + 2 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 2]);
         out += kBase64Alphabet[(chunk >> 18) & 63];
         out += kBase64Alphabet[(chunk >> 12) & 63];
         out += i + 1 < bytes.size() ? kBase64Alphabet[(chunk >> 6) & 63] : '=';
@@ -84,13 +75,27 @@ void appendJsonString(std::string& out, std::string_view s) {
     for (const char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             if (c < 0x20) {
                 char buf[8];
@@ -106,13 +111,11 @@ void appendJsonString(std::string& out, std::string_view s) {
 
 // Shortest decimal text that reads back to exactly `v`, always with a '.' or exponent so that
 // JSON readers keep it a float (this also keeps the sign of -0.0).
-template <class F>
-std::string shortestFloatText(F v) {
+template <class F> std::string shortestFloatText(F v) {
     char buf[64];
     const auto res = std::to_chars(buf, buf + sizeof buf, v);
     std::string text(buf, res.ptr);
-    if (text.find_first_of(".e") == std::string::npos)
-        text += ".0";
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";
     return text;
 }
 
@@ -178,8 +181,7 @@ void appendTyped(std::string& out, const MetaValue& value) {
         out += "\",\"value\":[";
         bool first = true;
         for (const auto& item : value.items()) {
-            if (!first)
-                out += ',';
+            if (!first) out += ',';
             first = false;
             appendElement(out, item);
         }
@@ -196,8 +198,7 @@ void appendTyped(std::string& out, const MetaValue& value) {
 bool isValidUtf8(std::string_view text) noexcept {
     for (size_t i = 0; i < text.size();) {
         const size_t n = utf8SequenceLength(text, i);
-        if (n == 0)
-            return false;
+        if (n == 0) return false;
         i += n;
     }
     return true;
@@ -218,8 +219,7 @@ nlohmann::json toPlainJson(const MetaValue& value) {
     case MetaType::F32: {
         // Show what the file means (1e-05), not the float's exact binary value (9.99999974e-06).
         const float f = static_cast<float>(value.toDouble().value_or(0.0));
-        if (!std::isfinite(f))
-            return static_cast<double>(f);
+        if (!std::isfinite(f)) return static_cast<double>(f);
         double shown = 0;
         const std::string text = shortestFloatText(f);
         std::from_chars(text.data(), text.data() + text.size(), shown);
@@ -228,8 +228,7 @@ nlohmann::json toPlainJson(const MetaValue& value) {
     case MetaType::F64:
         return value.toDouble().value_or(0.0);
     default:
-        if (isUnsignedType(value.type()) && value.toUnsigned())
-            return *value.toUnsigned();
+        if (isUnsignedType(value.type()) && value.toUnsigned()) return *value.toUnsigned();
         return value.toSigned().value_or(0);
     }
 }

@@ -29,15 +29,13 @@ constexpr std::array<std::pair<std::string_view, TensorType>, 12> kDtypes = {{
 std::optional<TensorType> tensorTypeFromSafetensorsDtype(std::string_view dtype) noexcept {
     // Dtype names are case-sensitive in the format: "f32" is not a dtype.
     for (const auto& [name, type] : kDtypes)
-        if (name == dtype)
-            return type;
+        if (name == dtype) return type;
     return std::nullopt;
 }
 
 std::string_view safetensorsDtypeName(TensorType type) noexcept {
     for (const auto& [name, t] : kDtypes)
-        if (t == type)
-            return name;
+        if (t == type) return name;
     return {};
 }
 

@@ -57,45 +57,44 @@ private:
     std::string tensorField() const { return safetensorsTensorField(header.tensors.back().name); }
     std::string fieldName() const {
         switch (field_) {
-        case Field::Dtype: return tensorField() + ".dtype";
-        case Field::Shape: return tensorField() + ".shape";
-        case Field::Offsets: return tensorField() + ".data_offsets";
-        default: return tensorField();
+        case Field::Dtype:
+            return tensorField() + ".dtype";
+        case Field::Shape:
+            return tensorField() + ".shape";
+        case Field::Offsets:
+            return tensorField() + ".data_offsets";
+        default:
+            return tensorField();
         }
     }
-    std::string metadataField() const {
-        return std::string(kMetadataKey) + "[\"" + metadataKey_ + "\"]";
-    }
+    std::string metadataField() const { return std::string(kMetadataKey) + "[\"" + metadataKey_ + "\"]"; }
 
     const std::string& file_;
     uint64_t base_;
-    std::vector<Ctx> stack_;          // at most 3 deep: Top, Tensor/Metadata, Shape/Offsets
-    uint64_t skipDepth_ = 0;          // > 0 while inside the value of an unknown field
+    std::vector<Ctx> stack_; // at most 3 deep: Top, Tensor/Metadata, Shape/Offsets
+    uint64_t skipDepth_ = 0; // > 0 while inside the value of an unknown field
     bool rootSeen_ = false;
     bool metadataSeen_ = false;
-    bool pendingMetadata_ = false;    // the key just read at the top level is "__metadata__"
+    bool pendingMetadata_ = false; // the key just read at the top level is "__metadata__"
     Field field_ = Field::None;
     std::string metadataKey_;
-    uint8_t seenFields_ = 0;          // bits: 1 dtype, 2 shape, 4 data_offsets
+    uint8_t seenFields_ = 0; // bits: 1 dtype, 2 shape, 4 data_offsets
     size_t offsetsCount_ = 0;
     std::unordered_set<std::string> names_;
     std::unordered_set<std::string> metadataKeys_;
 };
 
 bool HeaderHandler::key(json::string_t& k) {
-    if (skipDepth_ > 0)
-        return true;
+    if (skipDepth_ > 0) return true;
     switch (stack_.back()) {
     case Ctx::Top:
         if (k == kMetadataKey) {
-            if (metadataSeen_)
-                return fail(std::string(kMetadataKey), "given twice");
+            if (metadataSeen_) return fail(std::string(kMetadataKey), "given twice");
             metadataSeen_ = pendingMetadata_ = true;
             return true;
         }
         pendingMetadata_ = false;
-        if (!names_.insert(k).second)
-            return fail(safetensorsTensorField(k), "tensor name given twice");
+        if (!names_.insert(k).second) return fail(safetensorsTensorField(k), "tensor name given twice");
         header.tensors.push_back({k, {}, {}, 0, 0});
         seenFields_ = 0;
         return true;
@@ -110,16 +109,14 @@ bool HeaderHandler::key(json::string_t& k) {
         else
             field_ = Field::Unknown;
         if (bit != 0) {
-            if (seenFields_ & bit)
-                return fail(fieldName(), "given twice");
+            if (seenFields_ & bit) return fail(fieldName(), "given twice");
             seenFields_ |= bit;
         }
         return true;
     }
     case Ctx::Metadata:
         metadataKey_ = k;
-        if (!metadataKeys_.insert(k).second)
-            return fail(metadataField(), "metadata key given twice");
+        if (!metadataKeys_.insert(k).second) return fail(metadataField(), "metadata key given twice");
         return true;
     default:
         return fail("header", "unexpected key");
@@ -132,8 +129,7 @@ bool HeaderHandler::open(bool object) {
         return true;
     }
     if (stack_.empty()) {
-        if (!object || rootSeen_)
-            return fail("header", "the header must be one JSON object");
+        if (!object || rootSeen_) return fail("header", "the header must be one JSON object");
         rootSeen_ = true;
         stack_.push_back(Ctx::Top);
         return true;
@@ -141,13 +137,11 @@ bool HeaderHandler::open(bool object) {
     switch (stack_.back()) {
     case Ctx::Top:
         if (pendingMetadata_) {
-            if (!object)
-                return fail(std::string(kMetadataKey), "must be an object of strings");
+            if (!object) return fail(std::string(kMetadataKey), "must be an object of strings");
             stack_.push_back(Ctx::Metadata);
             return true;
         }
-        if (!object)
-            return fail(tensorField(), "must be an object with dtype, shape and data_offsets");
+        if (!object) return fail(tensorField(), "must be an object with dtype, shape and data_offsets");
         stack_.push_back(Ctx::Tensor);
         field_ = Field::None;
         return true;
@@ -165,7 +159,8 @@ bool HeaderHandler::open(bool object) {
             offsetsCount_ = 0;
             return true;
         }
-        return fail(fieldName(), field_ == Field::Dtype ? "must be a string" : "must be an array of integers");
+        return fail(fieldName(),
+                    field_ == Field::Dtype ? "must be a string" : "must be an array of integers");
     case Ctx::Metadata:
         return fail(metadataField(), "must be a string");
     case Ctx::Shape:
@@ -183,12 +178,9 @@ bool HeaderHandler::close() {
     const Ctx ctx = stack_.back();
     stack_.pop_back();
     if (ctx == Ctx::Tensor) {
-        if (!(seenFields_ & 1))
-            return fail(tensorField() + ".dtype", "missing");
-        if (!(seenFields_ & 2))
-            return fail(tensorField() + ".shape", "missing");
-        if (!(seenFields_ & 4))
-            return fail(tensorField() + ".data_offsets", "missing");
+        if (!(seenFields_ & 1)) return fail(tensorField() + ".dtype", "missing");
+        if (!(seenFields_ & 2)) return fail(tensorField() + ".shape", "missing");
+        if (!(seenFields_ & 4)) return fail(tensorField() + ".data_offsets", "missing");
     } else if (ctx == Ctx::Offsets && offsetsCount_ != 2) {
         return fail(fieldName(), "must hold exactly two integers [begin, end]");
     }
@@ -196,10 +188,8 @@ bool HeaderHandler::close() {
 }
 
 bool HeaderHandler::scalar(Scalar kind, uint64_t value, std::string* text) {
-    if (skipDepth_ > 0)
-        return true;
-    if (stack_.empty())
-        return fail("header", "the header must be a JSON object");
+    if (skipDepth_ > 0) return true;
+    if (stack_.empty()) return fail("header", "the header must be a JSON object");
     switch (stack_.back()) {
     case Ctx::Top:
         if (pendingMetadata_) {
@@ -209,39 +199,37 @@ bool HeaderHandler::scalar(Scalar kind, uint64_t value, std::string* text) {
         }
         return fail(tensorField(), "must be an object with dtype, shape and data_offsets");
     case Ctx::Tensor:
-        if (field_ == Field::Unknown)
-            return true;
+        if (field_ == Field::Unknown) return true;
         if (field_ == Field::Dtype && kind == Scalar::String) {
             header.tensors.back().dtype = std::move(*text);
             return true;
         }
-        return fail(fieldName(), field_ == Field::Dtype ? "must be a string" : "must be an array of integers");
+        return fail(fieldName(),
+                    field_ == Field::Dtype ? "must be a string" : "must be an array of integers");
     case Ctx::Metadata:
-        if (kind != Scalar::String)
-            return fail(metadataField(), "must be a string");
+        if (kind != Scalar::String) return fail(metadataField(), "must be a string");
         header.metadata.emplace_back(metadataKey_, std::move(*text));
         return true;
     case Ctx::Shape:
-        if (kind != Scalar::Unsigned)
-            return fail(fieldName(), "must hold non-negative integers only");
+        if (kind != Scalar::Unsigned) return fail(fieldName(), "must hold non-negative integers only");
         if (header.tensors.back().shape.size() >= kSafetensorsMaxDims)
             return fail(fieldName(), "more than " + std::to_string(kSafetensorsMaxDims) + " dimensions");
         header.tensors.back().shape.push_back(value);
         return true;
     case Ctx::Offsets:
-        if (kind != Scalar::Unsigned)
-            return fail(fieldName(), "must hold non-negative integers only");
-        if (offsetsCount_ >= 2)
-            return fail(fieldName(), "must hold exactly two integers [begin, end]");
+        if (kind != Scalar::Unsigned) return fail(fieldName(), "must hold non-negative integers only");
+        if (offsetsCount_ >= 2) return fail(fieldName(), "must hold exactly two integers [begin, end]");
         (offsetsCount_++ == 0 ? header.tensors.back().begin : header.tensors.back().end) = value;
         return true;
     }
     return false;
 }
 
-bool HeaderHandler::parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+bool HeaderHandler::parse_error(std::size_t position, const std::string&,
+                                const nlohmann::detail::exception& ex) {
     std::string message = ex.what();
-    if (const auto end = message.find("] "); !message.empty() && message.front() == '[' && end != std::string::npos)
+    if (const auto end = message.find("] ");
+        !message.empty() && message.front() == '[' && end != std::string::npos)
         message.erase(0, end + 2);
     // nlohmann counts characters read, so the offending one is the last of them.
     const uint64_t at = position > 0 ? position - 1 : 0;
@@ -275,10 +263,8 @@ Result<SafetensorsHeader> parseSafetensorsHeader(std::string_view text, const st
     HeaderHandler handler(file, baseOffset);
     try {
         const bool ok = json::sax_parse(text.begin(), text.end(), &handler);
-        if (handler.error)
-            return std::move(*handler.error);
-        if (!ok)
-            return makeError(file, "header", baseOffset, "invalid JSON");
+        if (handler.error) return std::move(*handler.error);
+        if (!ok) return makeError(file, "header", baseOffset, "invalid JSON");
     } catch (const std::exception& e) {
         // Allocation failure is the only exception left; it must not escape the reader.
         return makeError(file, "header", baseOffset, std::string("cannot parse the header: ") + e.what());

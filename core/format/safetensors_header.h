@@ -18,14 +18,14 @@ namespace matryx {
 struct SafetensorsHeaderEntry {
     std::string name;
     std::string dtype;
-    std::vector<uint64_t> shape;   // as written: outermost dimension first
-    uint64_t begin = 0;            // data_offsets, relative to the data section
+    std::vector<uint64_t> shape; // as written: outermost dimension first
+    uint64_t begin = 0;          // data_offsets, relative to the data section
     uint64_t end = 0;
 };
 
 struct SafetensorsHeader {
-    std::vector<SafetensorsHeaderEntry> tensors;                 // in header order
-    std::vector<std::pair<std::string, std::string>> metadata;   // "__metadata__", in header order
+    std::vector<SafetensorsHeaderEntry> tensors;               // in header order
+    std::vector<std::pair<std::string, std::string>> metadata; // "__metadata__", in header order
 };
 
 // `text` is the header as it lies at byte `baseOffset` (8) of `file`. Fails on invalid JSON (at

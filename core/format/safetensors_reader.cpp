@@ -23,8 +23,7 @@ Result<TensorInfo> checkEntry(const SafetensorsHeaderEntry& entry, uint64_t data
     };
 
     const auto type = tensorTypeFromSafetensorsDtype(entry.dtype);
-    if (!type)
-        return fail(".dtype", "dtype \"" + entry.dtype + "\" is not supported");
+    if (!type) return fail(".dtype", "dtype \"" + entry.dtype + "\" is not supported");
 
     TensorInfo info;
     info.name = entry.name;
@@ -40,12 +39,11 @@ Result<TensorInfo> checkEntry(const SafetensorsHeaderEntry& entry, uint64_t data
         info.shape.push_back(static_cast<int64_t>(dim));
     }
     const auto bytes = bytesFor(*type, elements);
-    if (!bytes)
-        return fail(".shape", "byte size overflows");
+    if (!bytes) return fail(".shape", "byte size overflows");
 
     if (entry.begin > entry.end)
-        return fail(".data_offsets", "begin " + std::to_string(entry.begin) + " is after end " +
-                                         std::to_string(entry.end));
+        return fail(".data_offsets",
+                    "begin " + std::to_string(entry.begin) + " is after end " + std::to_string(entry.end));
     if (entry.end > dataSize)
         return fail(".data_offsets", "end " + std::to_string(entry.end) + " is past the data section of " +
                                          std::to_string(dataSize) + " bytes");
@@ -61,8 +59,7 @@ Result<TensorInfo> checkEntry(const SafetensorsHeaderEntry& entry, uint64_t data
 Status importMetadata(const SafetensorsHeader& header, const std::string& file, Metadata& out) {
     bool anyTyped = false;
     for (const auto& [key, text] : header.metadata) {
-        if (!key.starts_with(kSafetensorsTypedKeyPrefix))
-            continue;
+        if (!key.starts_with(kSafetensorsTypedKeyPrefix)) continue;
         anyTyped = true;
         const std::string field = "__metadata__[\"" + key + "\"]";
         auto value = decodeTypedValue(text, field);
@@ -75,12 +72,10 @@ Status importMetadata(const SafetensorsHeader& header, const std::string& file, 
         out.set(key.substr(kSafetensorsTypedKeyPrefix.size()), std::move(*value));
     }
     for (const auto& [key, text] : header.metadata) {
-        if (key.starts_with(kSafetensorsTypedKeyPrefix) || out.contains(key))
-            continue;
+        if (key.starts_with(kSafetensorsTypedKeyPrefix) || out.contains(key)) continue;
         // Matryx's writer adds "format": "pt" for PyTorch loaders; it is no model metadata and
         // would otherwise appear after every GGUF -> safetensors -> GGUF trip.
-        if (anyTyped && key == "format")
-            continue;
+        if (anyTyped && key == "format") continue;
         out.set(key, MetaValue::string(text));
     }
     return {};
@@ -91,15 +86,12 @@ public:
     std::string_view name() const override { return "safetensors"; }
     bool canRead(const std::filesystem::path& path, std::span<const std::byte> head) const override {
         std::error_code ec;
-        if (std::filesystem::is_directory(path, ec))
-            return false;
+        if (std::filesystem::is_directory(path, ec)) return false;
         std::string ext = path.extension().string();
         std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
         // Without the extension, a header size that fits and JSON that opens with '{' will do.
-        if (ext == ".safetensors")
-            return true;
-        if (head.size() < 9)
-            return false;
+        if (ext == ".safetensors") return true;
+        if (head.size() < 9) return false;
         uint64_t n = 0;
         for (int i = 7; i >= 0; --i)
             n = (n << 8) | std::to_integer<uint8_t>(head[size_t(i)]);
@@ -110,15 +102,15 @@ public:
 
 } // namespace
 
-std::unique_ptr<ModelReader> makeSafetensorsReader() { return std::make_unique<SafetensorsReader>(); }
+std::unique_ptr<ModelReader> makeSafetensorsReader() {
+    return std::make_unique<SafetensorsReader>();
+}
 
 Result<Model> readSafetensors(const std::filesystem::path& path) {
     auto source = ByteSource::mapFile(path);
-    if (!source)
-        return std::move(source).error();
+    if (!source) return std::move(source).error();
     auto model = readSafetensorsSource(std::move(*source));
-    if (model)
-        model->path = path;
+    if (model) model->path = path;
     return model;
 }
 
@@ -127,7 +119,8 @@ Result<Model> readSafetensorsSource(std::shared_ptr<const ByteSource> source) {
     const uint64_t size = source->size();
     if (size < kHeaderStart)
         return makeError(file, "header_size", 0,
-                         "file of " + std::to_string(size) + " bytes is too short for the 8-byte header size");
+                         "file of " + std::to_string(size) +
+                             " bytes is too short for the 8-byte header size");
     const auto sizeBytes = source->slice(0, kHeaderStart);
     uint64_t headerSize = 0;
     for (int i = 7; i >= 0; --i)
@@ -138,14 +131,13 @@ Result<Model> readSafetensorsSource(std::shared_ptr<const ByteSource> source) {
                              std::to_string(kSafetensorsMaxHeaderSize) + " bytes");
     if (headerSize > size - kHeaderStart)
         return makeError(file, "header_size", 0,
-                         "header of " + std::to_string(headerSize) + " bytes runs past the end of the file (" +
-                             std::to_string(size) + " bytes)");
+                         "header of " + std::to_string(headerSize) +
+                             " bytes runs past the end of the file (" + std::to_string(size) + " bytes)");
 
     const auto headerBytes = source->slice(kHeaderStart, headerSize);
     const std::string_view text(reinterpret_cast<const char*>(headerBytes.data()), headerBytes.size());
     auto header = parseSafetensorsHeader(text, file, kHeaderStart);
-    if (!header)
-        return std::move(header).error();
+    if (!header) return std::move(header).error();
 
     Model model;
     model.format = ModelFormat::Safetensors;
@@ -165,12 +157,11 @@ Result<Model> readSafetensorsSource(std::shared_ptr<const ByteSource> source) {
     const SafetensorsHeaderEntry* previous = nullptr;
     for (const size_t i : order) {
         auto info = checkEntry(entries[i], dataStart, dataSize, file);
-        if (!info)
-            return std::move(info).error();
+        if (!info) return std::move(info).error();
         if (info->bytes > 0) {
             if (entries[i].begin < usedUntil)
-                return makeError(file, safetensorsTensorField(entries[i].name) + ".data_offsets", kHeaderStart,
-                                 "overlaps the data of tensor \"" + previous->name + "\"");
+                return makeError(file, safetensorsTensorField(entries[i].name) + ".data_offsets",
+                                 kHeaderStart, "overlaps the data of tensor \"" + previous->name + "\"");
             usedUntil = entries[i].end;
             previous = &entries[i];
         }

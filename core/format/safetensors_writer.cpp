@@ -15,7 +15,9 @@ namespace matryx {
 namespace {
 
 // Only called on text checked to be valid UTF-8, so dump() cannot throw.
-std::string jsonQuoted(std::string_view text) { return nlohmann::json(std::string(text)).dump(); }
+std::string jsonQuoted(std::string_view text) {
+    return nlohmann::json(std::string(text)).dump();
+}
 
 Result<std::vector<uint64_t>> checkTensors(std::span<const OutputTensor> tensors, const std::string& file) {
     std::vector<uint64_t> sizes;
@@ -36,12 +38,12 @@ Result<std::vector<uint64_t>> checkTensors(std::span<const OutputTensor> tensors
         uint64_t elements = 1;
         for (const int64_t d : t.shape) {
             if (d < 0 || (d != 0 && elements > UINT64_MAX / uint64_t(d)))
-                return makeError(file, field + ".shape", std::nullopt, "invalid dimension " + std::to_string(d));
+                return makeError(file, field + ".shape", std::nullopt,
+                                 "invalid dimension " + std::to_string(d));
             elements *= uint64_t(d);
         }
         const auto bytes = bytesFor(t.type, elements);
-        if (!bytes)
-            return makeError(file, field + ".shape", std::nullopt, "byte size overflows");
+        if (!bytes) return makeError(file, field + ".shape", std::nullopt, "byte size overflows");
         sizes.push_back(*bytes);
     }
     return sizes;
@@ -69,8 +71,7 @@ Result<std::string> buildHeader(const Metadata& metadata, std::span<const Output
         h += "\",\"shape\":[";
         for (size_t d = t.shape.size(); d-- > 0;) { // outermost first: the reverse of ggml order
             h += std::to_string(t.shape[d]);
-            if (d > 0)
-                h += ',';
+            if (d > 0) h += ',';
         }
         // Tensors are packed without gaps: the Python library refuses files with holes.
         h += "],\"data_offsets\":[" + std::to_string(offset) + ',' + std::to_string(offset + sizes[i]) + "]}";
@@ -79,9 +80,11 @@ Result<std::string> buildHeader(const Metadata& metadata, std::span<const Output
     h += '}';
     if (h.size() > kSafetensorsMaxHeaderSize)
         return makeError(file, "header", std::nullopt,
-                         "the header would take " + std::to_string(h.size()) + " bytes, more than readers accept");
+                         "the header would take " + std::to_string(h.size()) +
+                             " bytes, more than readers accept");
     // Spaces after the JSON keep the data section 8-byte aligned, as the format allows.
-    h.append((kSafetensorsHeaderAlignment - h.size() % kSafetensorsHeaderAlignment) % kSafetensorsHeaderAlignment,
+    h.append((kSafetensorsHeaderAlignment - h.size() % kSafetensorsHeaderAlignment) %
+                 kSafetensorsHeaderAlignment,
              ' ');
     return h;
 }
@@ -93,24 +96,19 @@ Status writeSafetensors(const std::filesystem::path& path, const Metadata& metad
                         const WriteOptions& options, Progress& progress) {
     const std::string file = path.string();
     auto sizes = checkTensors(tensors, file);
-    if (!sizes)
-        return std::move(sizes).error();
+    if (!sizes) return std::move(sizes).error();
     auto header = buildHeader(metadata, tensors, *sizes, file);
-    if (!header)
-        return std::move(header).error();
+    if (!header) return std::move(header).error();
 
     auto out = AtomicFile::create(path, options.overwrite);
-    if (!out)
-        return std::move(out).error();
+    if (!out) return std::move(out).error();
     AtomicFile& f = **out;
 
     std::array<std::byte, 8> headerSize{};
     for (size_t i = 0; i < 8; ++i)
         headerSize[i] = std::byte((header->size() >> (8 * i)) & 0xFF);
-    if (auto s = f.write(headerSize); !s)
-        return s;
-    if (auto s = f.write(std::as_bytes(std::span(header->data(), header->size()))); !s)
-        return s;
+    if (auto s = f.write(headerSize); !s) return s;
+    if (auto s = f.write(std::as_bytes(std::span(header->data(), header->size()))); !s) return s;
 
     uint64_t total = 0;
     for (const uint64_t n : *sizes)
@@ -119,17 +117,13 @@ Status writeSafetensors(const std::filesystem::path& path, const Metadata& metad
     std::vector<std::byte> buffer;
     for (size_t i = 0; i < tensors.size(); ++i) {
         const double fraction = total ? double(done) / double(total) : double(i) / double(tensors.size());
-        if (!progress.report(fraction, "Writing " + tensors[i].name))
-            return cancelledError(file);
+        if (!progress.report(fraction, "Writing " + tensors[i].name)) return cancelledError(file);
         buffer.resize((*sizes)[i]);
-        if (auto s = produce(i, buffer); !s)
-            return s;
-        if (auto s = f.write(buffer); !s)
-            return s;
+        if (auto s = produce(i, buffer); !s) return s;
+        if (auto s = f.write(buffer); !s) return s;
         done += (*sizes)[i];
     }
-    if (!progress.report(1.0, "Finishing"))
-        return cancelledError(file);
+    if (!progress.report(1.0, "Finishing")) return cancelledError(file);
     return f.commit();
 }
 

@@ -30,17 +30,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (view.size() != t.bytes || (t.bytes > 0 && (view.data() < bytes.data() ||
                                                            view.data() + view.size() > bytes.data() + size)))
                 __builtin_trap();
-            if (t.bytes > 0)
-                ranges.emplace_back(t.offset, t.offset + t.bytes);
+            if (t.bytes > 0) ranges.emplace_back(t.offset, t.offset + t.bytes);
         }
         std::sort(ranges.begin(), ranges.end());
         for (size_t i = 1; i < ranges.size(); ++i)
-            if (ranges[i].first < ranges[i - 1].second)
-                __builtin_trap();
+            if (ranges[i].first < ranges[i - 1].second) __builtin_trap();
     }
-    const auto typed = matryx::decodeTypedValue(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
-    if (typed)
-        (void)matryx::encodeTypedValue(*typed);
+    const auto typed =
+        matryx::decodeTypedValue(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+    if (typed) (void)matryx::encodeTypedValue(*typed);
     return 0;
 }
 
@@ -77,22 +75,29 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir);
 
     writeRaw(dir / "empty", "{}", 0);
-    writeRaw(dir / "plain",
-             R"({"__metadata__":{"format":"pt"},"b":{"dtype":"BF16","shape":[2,2],"data_offsets":[16,24]},)"
-             R"("a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"s":{"dtype":"I64","shape":[],"data_offsets":[24,32]},)"
-             R"("z":{"dtype":"BOOL","shape":[0,3],"data_offsets":[32,32]}})",
-             32);
+    writeRaw(
+        dir / "plain",
+        R"({"__metadata__":{"format":"pt"},"b":{"dtype":"BF16","shape":[2,2],"data_offsets":[16,24]},)"
+        R"("a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"s":{"dtype":"I64","shape":[],"data_offsets":[24,32]},)"
+        R"("z":{"dtype":"BOOL","shape":[0,3],"data_offsets":[32,32]}})",
+        32);
     writeRaw(dir / "unknown_fields",
-             R"({"x":{"dtype":"F8_E4M3","shape":[3],"data_offsets":[0,3],"extra":{"k":[1,[2,{"n":null}]]}}})", 3);
+             R"({"x":{"dtype":"F8_E4M3","shape":[3],"data_offsets":[0,3],"extra":{"k":[1,[2,{"n":null}]]}}})",
+             3);
 
     Metadata m;
     m.set("general.architecture", MetaValue::string("llama"));
     m.set("llama.block_count", MetaValue::u32(2));
     m.set("llama.rope.freq_base", MetaValue::f32(10000.0f));
-    m.set("tokenizer.ggml.tokens", MetaValue::stringArray({"<s>", "\xe2\x96\x81" "a", std::string("\xff", 1)}));
-    m.set("tokenizer.ggml.scores", MetaValue::array(MetaType::F32, {MetaValue::f32(-1.0f), MetaValue::f32(0.0f)}));
-    m.set("nested", MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::I8, {MetaValue::fromSigned(
-                                                                                         MetaType::I8, -3)})}));
+    m.set("tokenizer.ggml.tokens", MetaValue::stringArray({"<s>",
+                                                           "\xe2\x96\x81"
+                                                           "a",
+                                                           std::string("\xff", 1)}));
+    m.set("tokenizer.ggml.scores",
+          MetaValue::array(MetaType::F32, {MetaValue::f32(-1.0f), MetaValue::f32(0.0f)}));
+    m.set("nested",
+          MetaValue::array(MetaType::Array,
+                           {MetaValue::array(MetaType::I8, {MetaValue::fromSigned(MetaType::I8, -3)})}));
     const std::vector<OutputTensor> tensors = {{"token_embd.weight", TensorType::F16, {4, 3}},
                                                {"output_norm.weight", TensorType::F32, {4}}};
     const TensorProducer zeros = [](size_t, std::span<std::byte> out) -> Status {
@@ -108,15 +113,40 @@ int main(int argc, char** argv) {
     std::ofstream(dir / "typed_value") << encodeTypedValue(*m.find("nested"));
 
     std::ofstream dict(dir / "safetensors.dict");
-    for (const char* word : {"\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"__metadata__\"", "\"F32\"", "\"F16\"",
-                             "\"BF16\"", "\"F64\"", "\"I8\"", "\"U8\"", "\"I16\"", "\"I32\"", "\"I64\"", "\"BOOL\"",
-                             "\"F8_E4M3\"", "\"F8_E5M2\"", "\"gguf:", "\"type\"", "\"value\"", "\"element\"",
-                             "\"ARRAY\"", "\"STRING\"", "\"UINT32\"", "\"FLOAT32\"", "\"bits\"", "\"base64\"",
-                             "18446744073709551615", "9223372036854775807", "-1", "null", "\\u0000"}) {
+    for (const char* word : {"\"dtype\"",
+                             "\"shape\"",
+                             "\"data_offsets\"",
+                             "\"__metadata__\"",
+                             "\"F32\"",
+                             "\"F16\"",
+                             "\"BF16\"",
+                             "\"F64\"",
+                             "\"I8\"",
+                             "\"U8\"",
+                             "\"I16\"",
+                             "\"I32\"",
+                             "\"I64\"",
+                             "\"BOOL\"",
+                             "\"F8_E4M3\"",
+                             "\"F8_E5M2\"",
+                             "\"gguf:",
+                             "\"type\"",
+                             "\"value\"",
+                             "\"element\"",
+                             "\"ARRAY\"",
+                             "\"STRING\"",
+                             "\"UINT32\"",
+                             "\"FLOAT32\"",
+                             "\"bits\"",
+                             "\"base64\"",
+                             "18446744073709551615",
+                             "9223372036854775807",
+                             "-1",
+                             "null",
+                             "\\u0000"}) {
         std::string escaped;
         for (const char c : std::string_view(word)) {
-            if (c == '"' || c == '\\')
-                escaped += '\\';
+            if (c == '"' || c == '\\') escaped += '\\';
             escaped += c;
         }
         dict << "\"" << escaped << "\"\n";

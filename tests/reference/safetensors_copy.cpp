@@ -33,8 +33,10 @@ Metadata sampleMetadata() {
     m.set("sample.bool", MetaValue::boolean(true));
     m.set("sample.string", MetaValue::string("h\xc3\xa9llo \"world\"\n"));
     m.set("sample.tokens", MetaValue::stringArray({"<s>", "\xe2\x96\x81the", ""}));
-    m.set("sample.scores", MetaValue::array(MetaType::F32, {MetaValue::f32(-1000.0f), MetaValue::f32(0.25f)}));
-    m.set("sample.nested", MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::I32, {MetaValue::i32(-1)})}));
+    m.set("sample.scores",
+          MetaValue::array(MetaType::F32, {MetaValue::f32(-1000.0f), MetaValue::f32(0.25f)}));
+    m.set("sample.nested",
+          MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::I32, {MetaValue::i32(-1)})}));
     return m;
 }
 
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
     };
     WriteOptions options;
     options.overwrite = Overwrite::Yes;
-    if (auto status = writeSafetensors(argv[2], metadata, tensors, copy, options, Progress::none()); !status) {
+    if (auto status = writeSafetensors(argv[2], metadata, tensors, copy, options, Progress::none());
+        !status) {
         std::cerr << status.error().toString() << "\n";
         return 2;
     }

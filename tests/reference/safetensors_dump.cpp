@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     const std::filesystem::path path = argv[1];
-    auto model = std::filesystem::is_directory(path) ? matryx::readHfFolder(path) : matryx::readSafetensors(path);
+    auto model =
+        std::filesystem::is_directory(path) ? matryx::readHfFolder(path) : matryx::readSafetensors(path);
     if (!model) {
         std::cerr << model.error().toString() << "\n";
         return 2;
@@ -40,8 +41,7 @@ int main(int argc, char** argv) {
     for (const auto& [key, value] : model->metadata) {
         metadata[key] = matryx::toPlainJson(value);
         std::string type(matryx::metaTypeName(value.type()));
-        if (value.isArray())
-            type += "[" + std::string(matryx::metaTypeName(value.arrayType())) + "]";
+        if (value.isArray()) type += "[" + std::string(matryx::metaTypeName(value.arrayType())) + "]";
         types[key] = type;
     }
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -1,8 +1,7 @@
 #include "format/hf_config_import.h"
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace matryx {
 
@@ -14,8 +13,7 @@ Metadata import(const char* text, std::string* arch = nullptr) {
     Metadata m;
     auto result = importHfConfig(json::parse(text), "my-model", "config.json", m);
     EXPECT_TRUE(result.ok()) << (result ? "" : result.error().toString());
-    if (result && arch)
-        *arch = *result;
+    if (result && arch) *arch = *result;
     return m;
 }
 
@@ -63,12 +61,14 @@ TEST(HfConfigImport, LlamaKeysAsTheConverterWritesThem) {
 
 TEST(HfConfigImport, MistralIsConvertedAsLlama) {
     std::string arch;
-    import(R"({"architectures": ["MistralForCausalLM"], "model_type": "mistral", "num_hidden_layers": 2})", &arch);
+    import(R"({"architectures": ["MistralForCausalLM"], "model_type": "mistral", "num_hidden_layers": 2})",
+           &arch);
     EXPECT_EQ(arch, "llama");
 }
 
 TEST(HfConfigImport, RopeScaling) {
-    const Metadata linear = import(R"({"model_type": "llama", "rope_scaling": {"type": "linear", "factor": 4.0}})");
+    const Metadata linear =
+        import(R"({"model_type": "llama", "rope_scaling": {"type": "linear", "factor": 4.0}})");
     EXPECT_EQ(linear.getString("llama.rope.scaling.type"), "linear");
     expectF32(linear, "llama.rope.scaling.factor", 4.0f);
 
@@ -122,7 +122,8 @@ TEST(HfConfigImport, Gemma3DefaultsAndTextConfig) {
 }
 
 TEST(HfConfigImport, BertUsesLayerNormEpsilonAndIsNotCausal) {
-    const Metadata m = import(R"({"architectures": ["BertModel"], "hidden_size": 384, "intermediate_size": 1536,
+    const Metadata m =
+        import(R"({"architectures": ["BertModel"], "hidden_size": 384, "intermediate_size": 1536,
         "layer_norm_eps": 1e-12, "max_position_embeddings": 512, "model_type": "bert",
         "num_attention_heads": 12, "num_hidden_layers": 6, "vocab_size": 30522})");
     EXPECT_EQ(m.getString("general.architecture"), "bert");
@@ -152,7 +153,8 @@ TEST(HfConfigImport, WrongTypesNameTheField) {
     auto negative = importHfConfig(json::parse(R"({"model_type": "llama", "hidden_size": -1})"), "x", "c", m);
     ASSERT_FALSE(negative.ok());
     EXPECT_EQ(negative.error().field, "hidden_size");
-    auto eps = importHfConfig(json::parse(R"({"model_type": "llama", "rms_norm_eps": "small"})"), "x", "c", m);
+    auto eps =
+        importHfConfig(json::parse(R"({"model_type": "llama", "rms_norm_eps": "small"})"), "x", "c", m);
     ASSERT_FALSE(eps.ok());
     EXPECT_EQ(eps.error().field, "rms_norm_eps");
     EXPECT_FALSE(importHfConfig(json::parse("[1, 2]"), "x", "c", m).ok());

@@ -1,5 +1,4 @@
 #include "format/hf_folder_reader.h"
-
 #include "format/model_reader.h"
 #include "format/safetensors_writer.h"
 
@@ -38,7 +37,8 @@ protected:
     void text(const std::string& file, const std::string& content) { std::ofstream(dir_ / file) << content; }
 
     void shardedModel() {
-        shard("model-00001-of-00002.safetensors", {"model.embed_tokens.weight", "model.layers.0.mlp.up_proj.weight"}, 10);
+        shard("model-00001-of-00002.safetensors",
+              {"model.embed_tokens.weight", "model.layers.0.mlp.up_proj.weight"}, 10);
         shard("model-00002-of-00002.safetensors", {"model.norm.weight", "lm_head.weight"}, 20);
         text("model.safetensors.index.json", R"({"metadata": {"total_size": 64}, "weight_map": {
             "lm_head.weight": "model-00002-of-00002.safetensors",

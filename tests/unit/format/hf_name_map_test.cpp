@@ -67,7 +67,8 @@ TEST(HfNameMap, AcceptsOtherHfSpellings) {
     EXPECT_EQ(hfToGguf("layers.0.self_attn.q_proj.weight", "qwen2"), "blk.0.attn_q.weight");
     EXPECT_EQ(hfToGguf("embed_tokens.weight", "llama"), "token_embd.weight");
     EXPECT_EQ(hfToGguf("language_model.model.layers.1.mlp.up_proj.weight", "gemma3"), "blk.1.ffn_up.weight");
-    EXPECT_EQ(hfToGguf("bert.encoder.layer.0.output.LayerNorm.gamma", "bert"), "blk.0.layer_output_norm.weight");
+    EXPECT_EQ(hfToGguf("bert.encoder.layer.0.output.LayerNorm.gamma", "bert"),
+              "blk.0.layer_output_norm.weight");
     EXPECT_EQ(hfToGguf("model.layers.0.self_attn.q_proj.weight", "mistral"), "blk.0.attn_q.weight");
     EXPECT_EQ(hfToGguf("model.layers.0.post_attention_layernorm.weight", "gemma3_text"),
               "blk.0.post_attention_norm.weight");

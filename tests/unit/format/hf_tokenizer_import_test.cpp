@@ -1,8 +1,7 @@
 #include "format/hf_tokenizer_import.h"
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace matryx {
 
@@ -16,7 +15,8 @@ struct Files {
     json config;
 };
 
-Metadata import(const Files& f, const std::string& arch = "llama", const std::string* chatTemplate = nullptr) {
+Metadata import(const Files& f, const std::string& arch = "llama",
+                const std::string* chatTemplate = nullptr) {
     HfTokenizerSources in;
     in.tokenizer = f.tokenizer.is_null() ? nullptr : &f.tokenizer;
     in.tokenizerConfig = f.tokenizerConfig.is_null() ? nullptr : &f.tokenizerConfig;
@@ -71,8 +71,7 @@ std::vector<double> floats(const Metadata& m, const char* key) {
 
 std::optional<uint64_t> u32(const Metadata& m, const char* key) {
     const MetaValue* v = m.find(key);
-    if (!v)
-        return std::nullopt;
+    if (!v) return std::nullopt;
     EXPECT_EQ(v->type(), MetaType::U32) << key;
     return v->toUnsigned();
 }
@@ -101,8 +100,11 @@ TEST(HfTokenizerImport, ByteLevelBpeIsGpt2) {
     EXPECT_EQ(m.getString("tokenizer.ggml.model"), "gpt2");
     EXPECT_FALSE(m.contains("tokenizer.ggml.pre"));
     EXPECT_EQ(strings(m, "tokenizer.ggml.tokens"),
-              (std::vector<std::string>{"a", "b", "ab", "\xc4\xa0" "a", "\xc4\xa0", "<|endoftext|>", "<|im_start|>",
-                                        "hello world", "[PAD8]", "[PAD9]"}));
+              (std::vector<std::string>{"a", "b", "ab",
+                                        "\xc4\xa0"
+                                        "a",
+                                        "\xc4\xa0", "<|endoftext|>", "<|im_start|>", "hello world", "[PAD8]",
+                                        "[PAD9]"}));
     // "<|im_start|>" is not marked special but looks it: control, as the converter decides.
     EXPECT_EQ(ints(m, "tokenizer.ggml.token_type"), (std::vector<int64_t>{1, 1, 1, 1, 1, 3, 3, 4, 5, 5}));
     EXPECT_EQ(strings(m, "tokenizer.ggml.merges"), (std::vector<std::string>{"a b", "\xc4\xa0 a"}));
@@ -137,7 +139,8 @@ TEST(HfTokenizerImport, SentencePieceBpeIsLlamaWithScoresFromMerges) {
     const auto tokens = strings(m, "tokenizer.ggml.tokens");
     ASSERT_EQ(tokens.size(), 13u);
     EXPECT_EQ(tokens[12], " custom"); // user-defined: SentencePiece's word mark back to a space
-    EXPECT_EQ(ints(m, "tokenizer.ggml.token_type"), (std::vector<int64_t>{3, 3, 3, 6, 1, 1, 1, 1, 1, 1, 1, 1, 4}));
+    EXPECT_EQ(ints(m, "tokenizer.ggml.token_type"),
+              (std::vector<int64_t>{3, 3, 3, 6, 1, 1, 1, 1, 1, 1, 1, 1, 4}));
     // -(rank + 1) for merge results, below every merge (-4) for the rest, 0 for bytes, -1000 added.
     EXPECT_EQ(floats(m, "tokenizer.ggml.scores"),
               (std::vector<double>{-1000, -1000, -1000, 0, -4, -4, -4, -4, -1, -2, -3, -4, -1000}));
@@ -159,7 +162,8 @@ TEST(HfTokenizerImport, UnigramKeepsItsScores) {
         "vocab": [["<pad>", 0.0], ["<unk>", 0.0], ["\u2581hi", -2.5], ["i", -7.25]]}})");
     const Metadata m = import(f);
     EXPECT_EQ(m.getString("tokenizer.ggml.model"), "llama");
-    EXPECT_EQ(strings(m, "tokenizer.ggml.tokens"), (std::vector<std::string>{"<pad>", "<unk>", "\xe2\x96\x81hi", "i"}));
+    EXPECT_EQ(strings(m, "tokenizer.ggml.tokens"),
+              (std::vector<std::string>{"<pad>", "<unk>", "\xe2\x96\x81hi", "i"}));
     EXPECT_EQ(ints(m, "tokenizer.ggml.token_type"), (std::vector<int64_t>{1, 2, 1, 1}));
     EXPECT_EQ(floats(m, "tokenizer.ggml.scores"), (std::vector<double>{0.0, 0.0, -2.5, -7.25}));
 }
@@ -219,8 +223,10 @@ TEST(HfTokenizerImport, ChatTemplateListsAndFiles) {
 
 TEST(HfTokenizerImport, MergePairsWithSpaces) {
     Files f;
-    f.tokenizer = json::parse(R"({"model": {"type": "BPE", "vocab": {"a b": 0, "c": 1}, "merges": [["a b", "c"]]}})");
-    EXPECT_EQ(strings(import(f), "tokenizer.ggml.merges"), std::vector<std::string>{"a\xc4\xa0" "b c"});
+    f.tokenizer =
+        json::parse(R"({"model": {"type": "BPE", "vocab": {"a b": 0, "c": 1}, "merges": [["a b", "c"]]}})");
+    EXPECT_EQ(strings(import(f), "tokenizer.ggml.merges"), std::vector<std::string>{"a\xc4\xa0"
+                                                                                    "b c"});
 }
 
 TEST(HfTokenizerImport, OtherModelTypesAreLeftOut) {
@@ -236,9 +242,11 @@ TEST(HfTokenizerImport, BadFieldsAreErrors) {
     EXPECT_EQ(e.field, R"(model.vocab["a"])");
     EXPECT_EQ(e.file, "/m/tokenizer.json");
 
-    f.tokenizer = json::parse(R"({"model": {"type": "BPE", "vocab": {"a": 0}}, "added_tokens": [{"id": -1, "content": "x"}]})");
+    f.tokenizer = json::parse(
+        R"({"model": {"type": "BPE", "vocab": {"a": 0}}, "added_tokens": [{"id": -1, "content": "x"}]})");
     EXPECT_EQ(importError(f).field, "added_tokens[0].id");
-    f.tokenizer = json::parse(R"({"model": {"type": "BPE", "vocab": {"a": 0}}, "added_tokens": [{"id": 1}]})");
+    f.tokenizer =
+        json::parse(R"({"model": {"type": "BPE", "vocab": {"a": 0}}, "added_tokens": [{"id": 1}]})");
     EXPECT_EQ(importError(f).field, "added_tokens[0].content");
     f.tokenizer = json::parse(R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [5]}})");
     EXPECT_EQ(importError(f).field, "model.merges[0]");

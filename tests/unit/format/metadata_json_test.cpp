@@ -1,8 +1,7 @@
 #include "format/metadata_json.h"
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <bit>
 #include <cmath>
@@ -21,8 +20,7 @@ MetaValue roundTrip(const MetaValue& v) {
 std::string decodeError(std::string_view text) {
     auto decoded = decodeTypedValue(text, "field");
     EXPECT_FALSE(decoded.ok()) << text;
-    if (decoded)
-        return {};
+    if (decoded) return {};
     EXPECT_EQ(decoded.error().field, "field");
     return decoded.error().message;
 }
@@ -39,10 +37,12 @@ TEST(MetadataJson, TypedEncodingLooksAsDocumented) {
     EXPECT_EQ(encodeTypedValue(MetaValue::string("\xff")), R"({"type":"STRING","value":{"base64":"/w=="}})");
     EXPECT_EQ(encodeTypedValue(MetaValue::array(MetaType::I32, {MetaValue::i32(1), MetaValue::i32(-2)})),
               R"({"type":"ARRAY","element":"INT32","value":[1,-2]})");
-    EXPECT_EQ(encodeTypedValue(MetaValue::array(MetaType::Array, {MetaValue::stringArray({"a"})})),
-              R"({"type":"ARRAY","element":"ARRAY","value":[{"type":"ARRAY","element":"STRING","value":["a"]}]})");
+    EXPECT_EQ(
+        encodeTypedValue(MetaValue::array(MetaType::Array, {MetaValue::stringArray({"a"})})),
+        R"({"type":"ARRAY","element":"ARRAY","value":[{"type":"ARRAY","element":"STRING","value":["a"]}]})");
     EXPECT_EQ(encodeTypedValue(MetaValue::boolean(false)), R"({"type":"BOOL","value":false})");
-    EXPECT_EQ(encodeTypedValue(MetaValue::string("a\"b\\c\n\x01")), R"({"type":"STRING","value":"a\"b\\c\n\u0001"})");
+    EXPECT_EQ(encodeTypedValue(MetaValue::string("a\"b\\c\n\x01")),
+              R"({"type":"STRING","value":"a\"b\\c\n\u0001"})");
 }
 
 TEST(MetadataJson, EveryTypeRoundTripsExactly) {
@@ -72,7 +72,8 @@ TEST(MetadataJson, EveryTypeRoundTripsExactly) {
         MetaValue::array(MetaType::String, {}),
         MetaValue::array(MetaType::F64, {MetaValue::fromFloat(MetaType::F64, 1.5)}),
         MetaValue::array(MetaType::Bool, {MetaValue::boolean(true), MetaValue::boolean(false)}),
-        MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::U8, {})})}),
+        MetaValue::array(MetaType::Array,
+                         {MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::U8, {})})}),
     };
     for (const auto& v : values) {
         const MetaValue back = roundTrip(v);
@@ -94,11 +95,13 @@ TEST(MetadataJson, DecodeChecksTypesAndRanges) {
     EXPECT_NE(decodeError(R"({"type":"INT8","value":-129})").find("out of range"), std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"UINT32","value":-1})").find("out of range"), std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"UINT32","value":1.5})").find("integer"), std::string::npos);
-    EXPECT_NE(decodeError(R"({"type":"INT64","value":9223372036854775808})").find("out of range"), std::string::npos);
+    EXPECT_NE(decodeError(R"({"type":"INT64","value":9223372036854775808})").find("out of range"),
+              std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"FLOAT32","value":1e300})").find("range"), std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"FLOAT32","value":{"bits":"7f80"}})").find("bits"), std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"BOOL","value":1})").find("true or false"), std::string::npos);
-    EXPECT_NE(decodeError(R"({"type":"STRING","value":{"base64":"@@@@"}})").find("base64"), std::string::npos);
+    EXPECT_NE(decodeError(R"({"type":"STRING","value":{"base64":"@@@@"}})").find("base64"),
+              std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"STRING","value":5})").find("string"), std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"UINT128","value":5})").find("unknown type"), std::string::npos);
     EXPECT_NE(decodeError(R"({"value":5})").find("type"), std::string::npos);
@@ -106,8 +109,10 @@ TEST(MetadataJson, DecodeChecksTypesAndRanges) {
     EXPECT_NE(decodeError(R"({"type":"ARRAY","value":[]})").find("element"), std::string::npos);
     EXPECT_NE(decodeError(R"({"type":"ARRAY","element":"UINT8","value":[1,300]})").find("$.value[1]"),
               std::string::npos);
-    EXPECT_NE(decodeError(R"({"type":"ARRAY","element":"ARRAY","value":[5]})").find("$.value[0]"), std::string::npos);
-    EXPECT_NE(decodeError(R"({"type":"ARRAY","element":"UINT8","value":{}})").find("array"), std::string::npos);
+    EXPECT_NE(decodeError(R"({"type":"ARRAY","element":"ARRAY","value":[5]})").find("$.value[0]"),
+              std::string::npos);
+    EXPECT_NE(decodeError(R"({"type":"ARRAY","element":"UINT8","value":{}})").find("array"),
+              std::string::npos);
     EXPECT_NE(decodeError("not json").find("invalid JSON"), std::string::npos);
     EXPECT_NE(decodeError("[]").find("object"), std::string::npos);
 }

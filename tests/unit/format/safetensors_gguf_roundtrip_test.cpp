@@ -34,14 +34,18 @@ Metadata llamaLikeMetadata() {
     m.set("sample.f64", MetaValue::fromFloat(MetaType::F64, 2.0 / 3.0));
     m.set("sample.bool", MetaValue::boolean(false));
     m.set("tokenizer.ggml.model", MetaValue::string("gpt2"));
-    m.set("tokenizer.ggml.tokens", MetaValue::stringArray({"<|endoftext|>", "\xc4\xa0the", "a", std::string("\xe2\x82", 2)}));
+    m.set("tokenizer.ggml.tokens",
+          MetaValue::stringArray({"<|endoftext|>", "\xc4\xa0the", "a", std::string("\xe2\x82", 2)}));
     m.set("tokenizer.ggml.token_type",
-          MetaValue::array(MetaType::I32, {MetaValue::i32(3), MetaValue::i32(1), MetaValue::i32(1), MetaValue::i32(6)}));
-    m.set("tokenizer.ggml.scores", MetaValue::array(MetaType::F32, {MetaValue::f32(0.0f), MetaValue::f32(-1.5f),
-                                                                    MetaValue::f32(-3.25f), MetaValue::f32(-1000.0f)}));
+          MetaValue::array(MetaType::I32,
+                           {MetaValue::i32(3), MetaValue::i32(1), MetaValue::i32(1), MetaValue::i32(6)}));
+    m.set("tokenizer.ggml.scores",
+          MetaValue::array(MetaType::F32, {MetaValue::f32(0.0f), MetaValue::f32(-1.5f),
+                                           MetaValue::f32(-3.25f), MetaValue::f32(-1000.0f)}));
     m.set("tokenizer.ggml.merges", MetaValue::stringArray({"\xc4\xa0 t", "h e"}));
     m.set("tokenizer.ggml.bos_token_id", MetaValue::u32(0));
-    m.set("tokenizer.chat_template", MetaValue::string("{% for m in messages %}<|{{ m.role }}|>{% endfor %}"));
+    m.set("tokenizer.chat_template",
+          MetaValue::string("{% for m in messages %}<|{{ m.role }}|>{% endfor %}"));
     return m;
 }
 
@@ -86,7 +90,8 @@ TEST(SafetensorsGgufRoundTrip, KeepsMetadataTypesAndTensors) {
     for (const auto& t : middle->tensors)
         middleTensors.push_back({t.name, t.type, t.shape});
     ASSERT_TRUE(
-        writeGguf(dir / "c.gguf", middle->metadata, middleTensors, copyFrom(*middle), {}, Progress::none()).ok());
+        writeGguf(dir / "c.gguf", middle->metadata, middleTensors, copyFrom(*middle), {}, Progress::none())
+            .ok());
     auto last = readGguf(dir / "c.gguf");
     ASSERT_TRUE(last.ok()) << last.error().toString();
 

@@ -1,5 +1,4 @@
 #include "format/safetensors_reader.h"
-
 #include "format/safetensors_test_util.h"
 
 #include <gtest/gtest.h>
@@ -13,7 +12,8 @@ namespace {
 
 using test::safetensorsSource;
 
-Error readError(std::string_view header, size_t dataBytes = 0, std::optional<uint64_t> headerSize = std::nullopt) {
+Error readError(std::string_view header, size_t dataBytes = 0,
+                std::optional<uint64_t> headerSize = std::nullopt) {
     auto model = readSafetensorsSource(safetensorsSource(header, dataBytes, headerSize));
     EXPECT_FALSE(model.ok()) << "expected an error for header " << header;
     return model ? Error{} : model.error();
@@ -32,8 +32,8 @@ class SafetensorsDtype : public ::testing::TestWithParam<DtypeCase> {};
 TEST_P(SafetensorsDtype, ReadsTypeShapeAndOffsets) {
     const auto& c = GetParam();
     const uint64_t bytes = 6 * c.elementBytes;
-    const std::string header = std::string(R"({"t":{"dtype":")") + c.dtype + R"(","shape":[2,3],"data_offsets":[0,)" +
-                               std::to_string(bytes) + "]}}";
+    const std::string header = std::string(R"({"t":{"dtype":")") + c.dtype +
+                               R"(","shape":[2,3],"data_offsets":[0,)" + std::to_string(bytes) + "]}}";
     auto model = readSafetensorsSource(safetensorsSource(header, bytes));
     ASSERT_TRUE(model.ok()) << model.error().toString();
     ASSERT_EQ(model->tensors.size(), 1u);
@@ -47,15 +47,16 @@ TEST_P(SafetensorsDtype, ReadsTypeShapeAndOffsets) {
     EXPECT_EQ(model->format, ModelFormat::Safetensors);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllDtypes, SafetensorsDtype,
-                         ::testing::Values(DtypeCase{"F64", TensorType::F64, 8}, DtypeCase{"F32", TensorType::F32, 4},
-                                           DtypeCase{"F16", TensorType::F16, 2}, DtypeCase{"BF16", TensorType::BF16, 2},
-                                           DtypeCase{"I8", TensorType::I8, 1}, DtypeCase{"U8", TensorType::U8, 1},
-                                           DtypeCase{"I16", TensorType::I16, 2}, DtypeCase{"I32", TensorType::I32, 4},
-                                           DtypeCase{"I64", TensorType::I64, 8}, DtypeCase{"BOOL", TensorType::Bool, 1},
-                                           DtypeCase{"F8_E4M3", TensorType::F8_E4M3, 1},
-                                           DtypeCase{"F8_E5M2", TensorType::F8_E5M2, 1}),
-                         [](const auto& info) { return std::string(info.param.dtype); });
+INSTANTIATE_TEST_SUITE_P(
+    AllDtypes, SafetensorsDtype,
+    ::testing::Values(DtypeCase{"F64", TensorType::F64, 8}, DtypeCase{"F32", TensorType::F32, 4},
+                      DtypeCase{"F16", TensorType::F16, 2}, DtypeCase{"BF16", TensorType::BF16, 2},
+                      DtypeCase{"I8", TensorType::I8, 1}, DtypeCase{"U8", TensorType::U8, 1},
+                      DtypeCase{"I16", TensorType::I16, 2}, DtypeCase{"I32", TensorType::I32, 4},
+                      DtypeCase{"I64", TensorType::I64, 8}, DtypeCase{"BOOL", TensorType::Bool, 1},
+                      DtypeCase{"F8_E4M3", TensorType::F8_E4M3, 1},
+                      DtypeCase{"F8_E5M2", TensorType::F8_E5M2, 1}),
+    [](const auto& info) { return std::string(info.param.dtype); });
 
 TEST(SafetensorsReader, ListsTensorsInDataOffsetOrder) {
     const std::string header = R"({"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]},)"
@@ -77,8 +78,9 @@ TEST(SafetensorsReader, ListsTensorsInDataOffsetOrder) {
 }
 
 TEST(SafetensorsReader, AcceptsGapsPaddingAndUnknownFields) {
-    const std::string header = R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8],)"
-                               R"("extra":{"deep":[[[[1,{"k":null}]]]]},"n":1.5}, "__metadata__":null}      )";
+    const std::string header =
+        R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8],)"
+        R"("extra":{"deep":[[[[1,{"k":null}]]]]},"n":1.5}, "__metadata__":null}      )";
     auto model = readSafetensorsSource(safetensorsSource(header, 12));
     ASSERT_TRUE(model.ok()) << model.error().toString();
     EXPECT_EQ(model->tensors.size(), 1u);
@@ -92,8 +94,8 @@ TEST(SafetensorsReader, EmptyHeaderObjectIsAnEmptyModel) {
 }
 
 TEST(SafetensorsReader, PlainMetadataBecomesStrings) {
-    auto model = readSafetensorsSource(
-        safetensorsSource(R"({"__metadata__":{"format":"pt","note":"hello"}})"));
+    auto model =
+        readSafetensorsSource(safetensorsSource(R"({"__metadata__":{"format":"pt","note":"hello"}})"));
     ASSERT_TRUE(model.ok()) << model.error().toString();
     EXPECT_EQ(model->metadata.getString("format"), "pt");
     EXPECT_EQ(model->metadata.getString("note"), "hello");
@@ -165,11 +167,16 @@ TEST(SafetensorsReader, TopLevelMustBeAnObject) {
 TEST(SafetensorsReader, WrongJsonTypesNameTheField) {
     EXPECT_EQ(readError(R"({"x":[]})").field, R"(tensors["x"])");
     EXPECT_EQ(readError(R"({"x":"F32"})").field, R"(tensors["x"])");
-    EXPECT_EQ(readError(R"({"x":{"dtype":32,"shape":[],"data_offsets":[0,4]}})").field, R"(tensors["x"].dtype)");
-    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":"2","data_offsets":[0,4]}})").field, R"(tensors["x"].shape)");
-    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})").field, R"(tensors["x"].shape)");
-    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}})").field, R"(tensors["x"].shape)");
-    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[[1]],"data_offsets":[0,4]}})").field, R"(tensors["x"].shape)");
+    EXPECT_EQ(readError(R"({"x":{"dtype":32,"shape":[],"data_offsets":[0,4]}})").field,
+              R"(tensors["x"].dtype)");
+    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":"2","data_offsets":[0,4]}})").field,
+              R"(tensors["x"].shape)");
+    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})").field,
+              R"(tensors["x"].shape)");
+    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}})").field,
+              R"(tensors["x"].shape)");
+    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[[1]],"data_offsets":[0,4]}})").field,
+              R"(tensors["x"].shape)");
     EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}})", 8).field,
               R"(tensors["x"].data_offsets)");
     EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0]}})").field,
@@ -191,7 +198,8 @@ TEST(SafetensorsReader, MissingFieldsAreNamed) {
 
 TEST(SafetensorsReader, DuplicatesAreRejected) {
     const Error names = readError(R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},)"
-                                  R"("x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", 2);
+                                  R"("x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
+                                  2);
     EXPECT_EQ(names.field, R"(tensors["x"])");
     EXPECT_NE(names.message.find("twice"), std::string::npos);
     EXPECT_EQ(readError(R"({"x":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}})", 1).field,
@@ -202,8 +210,8 @@ TEST(SafetensorsReader, DuplicatesAreRejected) {
 
 TEST(SafetensorsReader, UnknownDtypes) {
     for (const char* dtype : {"U32", "f32", "Q4_0", "F8_E8M0", ""}) {
-        const Error e =
-            readError(std::string(R"({"x":{"dtype":")") + dtype + R"(","shape":[1],"data_offsets":[0,4]}})", 4);
+        const Error e = readError(
+            std::string(R"({"x":{"dtype":")") + dtype + R"(","shape":[1],"data_offsets":[0,4]}})", 4);
         EXPECT_EQ(e.field, R"(tensors["x"].dtype)") << dtype;
         EXPECT_EQ(e.offset, 8u);
     }
@@ -222,21 +230,26 @@ TEST(SafetensorsReader, OffsetsMustBeInsideOrderedAndSized) {
     EXPECT_NE(mismatch.message.find("needs 12"), std::string::npos) << mismatch.message;
 
     const Error overlap = readError(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
-                                    R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12);
+                                    R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                                    12);
     EXPECT_EQ(overlap.field, R"(tensors["b"].data_offsets)");
     EXPECT_NE(overlap.message.find("\"a\""), std::string::npos) << overlap.message;
 
-    const Error huge = readError(R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[18446744073709551615,0]}})");
+    const Error huge =
+        readError(R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[18446744073709551615,0]}})");
     EXPECT_EQ(huge.field, R"(tensors["x"].data_offsets)");
 }
 
 TEST(SafetensorsReader, ShapesAreOverflowChecked) {
-    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", 4).field,
+    EXPECT_EQ(readError(R"({"x":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", 4)
+                  .field,
               R"(tensors["x"].shape)");
-    EXPECT_EQ(readError(R"({"x":{"dtype":"F64","shape":[4611686018427387904],"data_offsets":[0,4]}})", 4).field,
-              R"(tensors["x"].shape)");
-    EXPECT_EQ(readError(R"({"x":{"dtype":"U8","shape":[18446744073709551615],"data_offsets":[0,4]}})", 4).field,
-              R"(tensors["x"].shape)");
+    EXPECT_EQ(
+        readError(R"({"x":{"dtype":"F64","shape":[4611686018427387904],"data_offsets":[0,4]}})", 4).field,
+        R"(tensors["x"].shape)");
+    EXPECT_EQ(
+        readError(R"({"x":{"dtype":"U8","shape":[18446744073709551615],"data_offsets":[0,4]}})", 4).field,
+        R"(tensors["x"].shape)");
     EXPECT_EQ(readError(R"({"x":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1],"data_offsets":[0,1]}})", 1).field,
               R"(tensors["x"].shape)");
 }
@@ -246,7 +259,8 @@ TEST(SafetensorsReader, ReadsFromDiskAndCanReadChecksTheHead) {
     std::filesystem::create_directories(dir);
     const auto path = dir / "m.safetensors";
     const auto bytes = test::safetensorsBytes(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4);
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
 
     auto model = readSafetensors(path);
     ASSERT_TRUE(model.ok()) << model.error().toString();
@@ -256,8 +270,9 @@ TEST(SafetensorsReader, ReadsFromDiskAndCanReadChecksTheHead) {
     const auto reader = makeSafetensorsReader();
     EXPECT_TRUE(reader->canRead(path, {}));
     EXPECT_TRUE(reader->canRead(dir / "noext", std::span(bytes.data(), 16)));
-    const std::vector<std::byte> gguf = {std::byte{'G'}, std::byte{'G'}, std::byte{'U'}, std::byte{'F'}, std::byte{3},
-                                         std::byte{0},   std::byte{0},   std::byte{0},   std::byte{0}};
+    const std::vector<std::byte> gguf = {std::byte{'G'}, std::byte{'G'}, std::byte{'U'},
+                                         std::byte{'F'}, std::byte{3},   std::byte{0},
+                                         std::byte{0},   std::byte{0},   std::byte{0}};
     EXPECT_FALSE(reader->canRead(dir / "model.gguf", gguf));
     EXPECT_FALSE(reader->canRead(dir, {}));
     std::filesystem::remove_all(dir);

@@ -28,8 +28,9 @@ inline std::vector<std::byte> safetensorsBytes(std::string_view header, size_t d
     return out;
 }
 
-inline std::shared_ptr<const ByteSource> safetensorsSource(std::string_view header, size_t dataBytes = 0,
-                                                           std::optional<uint64_t> headerSize = std::nullopt) {
+inline std::shared_ptr<const ByteSource>
+safetensorsSource(std::string_view header, size_t dataBytes = 0,
+                  std::optional<uint64_t> headerSize = std::nullopt) {
     return ByteSource::own(safetensorsBytes(header, dataBytes, headerSize), "test.safetensors");
 }
 

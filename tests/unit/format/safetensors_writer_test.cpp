@@ -1,6 +1,5 @@
-#include "format/safetensors_writer.h"
-
 #include "format/safetensors_reader.h"
+#include "format/safetensors_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -20,13 +19,16 @@ class SafetensorsWriter : public ::testing::Test {
 protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() /
-               ("matryx_st_writer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+               ("matryx_st_writer_" +
+                std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    size_t filesInDir() const { return size_t(std::distance(fs::directory_iterator(dir_), fs::directory_iterator())); }
+    size_t filesInDir() const {
+        return size_t(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()));
+    }
 
     fs::path dir_;
 };
@@ -44,8 +46,7 @@ public:
 
 protected:
     void onReport(double, std::string_view) override {
-        if (--left_ <= 0)
-            cancel();
+        if (--left_ <= 0) cancel();
     }
 
 private:
@@ -73,9 +74,10 @@ Metadata everyType() {
     m.set("tokens", MetaValue::stringArray({"<s>", "", "\xe2\x96\x81the", std::string("\xc3", 1)}));
     m.set("scores", MetaValue::array(MetaType::F32, {MetaValue::f32(-1000.0f), MetaValue::f32(0.5f)}));
     m.set("empty", MetaValue::array(MetaType::I32, {}));
-    m.set("nested", MetaValue::array(MetaType::Array, {MetaValue::array(MetaType::U8, {MetaValue::fromUnsigned(
-                                                                                          MetaType::U8, 7)}),
-                                                       MetaValue::stringArray({"x"})}));
+    m.set("nested",
+          MetaValue::array(MetaType::Array,
+                           {MetaValue::array(MetaType::U8, {MetaValue::fromUnsigned(MetaType::U8, 7)}),
+                            MetaValue::stringArray({"x"})}));
     return m;
 }
 
@@ -83,9 +85,10 @@ Metadata everyType() {
 
 TEST_F(SafetensorsWriter, RoundTripKeepsTensorsAndTypedMetadata) {
     const std::vector<OutputTensor> tensors = {
-        {"f32", TensorType::F32, {3, 2}},   {"f16", TensorType::F16, {5}},       {"bf16", TensorType::BF16, {1, 1, 3}},
-        {"i8", TensorType::I8, {7}},        {"flags", TensorType::Bool, {2}},    {"empty", TensorType::F32, {0, 4}},
-        {"scalar", TensorType::I64, {}},    {"f8", TensorType::F8_E5M2, {3}},
+        {"f32", TensorType::F32, {3, 2}},      {"f16", TensorType::F16, {5}},
+        {"bf16", TensorType::BF16, {1, 1, 3}}, {"i8", TensorType::I8, {7}},
+        {"flags", TensorType::Bool, {2}},      {"empty", TensorType::F32, {0, 4}},
+        {"scalar", TensorType::I64, {}},       {"f8", TensorType::F8_E5M2, {3}},
     };
     const Metadata metadata = everyType();
     const auto path = dir_ / "out.safetensors";
@@ -136,7 +139,8 @@ TEST_F(SafetensorsWriter, WritesFormatPtAndPrefixedKeys) {
 
 TEST_F(SafetensorsWriter, RefusesQuantizedTypesWithoutWriting) {
     const std::vector<OutputTensor> tensors = {{"q", TensorType::Q4_0, {32}}};
-    const auto status = writeSafetensors(dir_ / "q.safetensors", {}, tensors, fillPattern, {}, Progress::none());
+    const auto status =
+        writeSafetensors(dir_ / "q.safetensors", {}, tensors, fillPattern, {}, Progress::none());
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().field, R"(tensors["q"].type)");
     EXPECT_EQ(filesInDir(), 0u);
@@ -146,9 +150,11 @@ TEST_F(SafetensorsWriter, RefusesDuplicateAndReservedNames) {
     const std::vector<OutputTensor> dup = {{"a", TensorType::F32, {1}}, {"a", TensorType::F32, {1}}};
     EXPECT_FALSE(writeSafetensors(dir_ / "d.safetensors", {}, dup, fillPattern, {}, Progress::none()).ok());
     const std::vector<OutputTensor> reserved = {{"__metadata__", TensorType::F32, {1}}};
-    EXPECT_FALSE(writeSafetensors(dir_ / "r.safetensors", {}, reserved, fillPattern, {}, Progress::none()).ok());
+    EXPECT_FALSE(
+        writeSafetensors(dir_ / "r.safetensors", {}, reserved, fillPattern, {}, Progress::none()).ok());
     const std::vector<OutputTensor> negative = {{"n", TensorType::F32, {-1}}};
-    EXPECT_FALSE(writeSafetensors(dir_ / "n.safetensors", {}, negative, fillPattern, {}, Progress::none()).ok());
+    EXPECT_FALSE(
+        writeSafetensors(dir_ / "n.safetensors", {}, negative, fillPattern, {}, Progress::none()).ok());
     EXPECT_EQ(filesInDir(), 0u);
 }
 
@@ -164,8 +170,7 @@ TEST_F(SafetensorsWriter, CancelLeavesNothing) {
 TEST_F(SafetensorsWriter, ProducerFailureLeavesNothing) {
     const std::vector<OutputTensor> tensors = {{"a", TensorType::F32, {4}}, {"b", TensorType::F32, {4}}};
     const TensorProducer failing = [](size_t index, std::span<std::byte> out) -> Status {
-        if (index == 1)
-            return makeError("src", "b", std::nullopt, "cannot dequantize");
+        if (index == 1) return makeError("src", "b", std::nullopt, "cannot dequantize");
         return fillPattern(index, out);
     };
     const auto status = writeSafetensors(dir_ / "f.safetensors", {}, tensors, failing, {}, Progress::none());
