@@ -107,18 +107,20 @@ step_fuzz() {
   cmake --build "$BUILD/fuzz" -j "$JOBS"
   local status=0
   for fuzzer in "$BUILD"/fuzz/tests/fuzz/fuzz_*; do
-    [ -x "$fuzzer" ] || continue
-    local name corpus
+    case "$fuzzer" in *_seeds) continue ;; esac
+    [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
+    local name target corpus dict=()
     name=$(basename "$fuzzer")
-    corpus="$BUILD/fuzz/corpus/$name"
-    mkdir -p "$corpus"
+    target=${name#fuzz_}
+    corpus="$BUILD/fuzz/tests/fuzz/${target}_corpus" # seeded by the build
+    [ -f "$corpus/$target.dict" ] && dict=(-dict="$corpus/$target.dict")
     log "Fuzzing $name for ${FUZZ_SECONDS}s"
-    if "$fuzzer" "$corpus" "$ROOT/tests/fuzz/seeds/${name#fuzz_}" -max_total_time="$FUZZ_SECONDS" \
-         -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >"$BUILD/fuzz/$name.log" 2>&1; then
+    if "$fuzzer" "${dict[@]}" "$corpus" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -max_len=65536 \
+         -print_final_stats=1 >"$BUILD/fuzz/$name.log" 2>&1; then
       grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$BUILD/fuzz/$name.log" | sed "s/^/  $name /"
     else
       tail -40 "$BUILD/fuzz/$name.log"
-      echo "$name: FAILED (crash or leak; see $BUILD/fuzz/$name.log)"
+      echo "$name: FAILED (crash, leak or timeout; see $BUILD/fuzz/$name.log)"
       status=1
     fi
   done
