@@ -23,7 +23,7 @@ die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 DEB_PACKAGES=(
   build-essential cmake ninja-build clang libclang-rt-14-dev pkg-config git unzip curl
   python3 python3-venv python3-pip
-  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6 libqcustomplot-dev
   libeigen3-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
   googletest libgtest-dev libbenchmark-dev nlohmann-json3-dev libpcre2-dev libcli11-dev
   xvfb xauth

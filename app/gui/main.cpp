@@ -3,11 +3,13 @@
 //   matryx --screenshot out.png [...]   render the window to a PNG once the model is open, then quit
 
 #include "gui/demo_model.h"
+#include "gui/language_loader.h"
 #include "gui/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QTimer>
 
 #include <cstdio>
@@ -19,6 +21,8 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("Matryx"));
     QApplication::setOrganizationName(QStringLiteral("Matryx"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/matryx.svg")));
+    loadLanguage(QLocale::system());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Inspect, plan and convert LLM model files."));

@@ -1,8 +1,10 @@
+#include "gui/language_loader.h"
 #include "gui/main_window.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTableView>
@@ -56,6 +58,19 @@ private slots:
         QVERIFY(box->isVisible());
         QVERIFY(box->informativeText().contains(path));
         QVERIFY(!window.model());
+    }
+
+    void switchingLanguageChangesVisibleStrings() {
+        const auto fileMenuTitle = [] {
+            MainWindow window;
+            return window.menuBar()->actions().first()->text();
+        };
+        QVERIFY(loadLanguage(QLocale(QLocale::German)));
+        QCOMPARE(fileMenuTitle(), QStringLiteral("&Datei"));
+        QVERIFY(loadLanguage(QLocale(QLocale::French)));
+        QCOMPARE(fileMenuTitle(), QStringLiteral("&Fichier"));
+        QVERIFY(!loadLanguage(QLocale(QLocale::English)));
+        QCOMPARE(fileMenuTitle(), QStringLiteral("&File"));
     }
 };
 
