@@ -2,8 +2,11 @@
 
 #include "format/model_reader.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace matryx::cli {
@@ -15,6 +18,24 @@ std::optional<Model> openOrReport(const std::filesystem::path& path) {
         return std::nullopt;
     }
     return std::move(model).value();
+}
+
+Command addModelReportCommand(CLI::App& app, const std::string& name, const std::string& description,
+                              ModelPrinter printText, ModelPrinter printJson) {
+    struct Options {
+        std::string path;
+        bool json = false;
+    };
+    auto options = std::make_shared<Options>();
+    auto* sub = app.add_subcommand(name, description);
+    sub->add_option("FILE", options->path, "GGUF file, safetensors file or Hugging Face folder")->required();
+    sub->add_flag("--json", options->json, "Print as JSON");
+    return [options, printText, printJson] {
+        auto model = openOrReport(options->path);
+        if (!model)
+            return kExitBadInput;
+        return options->json ? printJson(*model) : printText(*model);
+    };
 }
 
 StderrProgress::StderrProgress(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO)) {}

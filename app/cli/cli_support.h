@@ -4,6 +4,7 @@
 // on stderr.
 
 #include "base/progress.h"
+#include "cli/commands.h"
 #include "format/model.h"
 
 #include <chrono>
@@ -19,6 +20,11 @@ inline constexpr int kExitBadInput = 2;
 
 // Opens any supported model; prints the error on stderr and returns nullopt on failure.
 std::optional<Model> openOrReport(const std::filesystem::path& path);
+
+// A subcommand that opens one model (FILE) and prints it as text, or as JSON with --json.
+using ModelPrinter = int (*)(const Model&);
+Command addModelReportCommand(CLI::App& app, const std::string& name, const std::string& description,
+                              ModelPrinter printText, ModelPrinter printJson);
 
 // Prints "stage  42%" on stderr, at most a few times a second, only when stderr is a terminal
 // or when verbose.

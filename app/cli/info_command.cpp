@@ -12,16 +12,10 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <memory>
 
 namespace matryx::cli {
 
 namespace {
-
-struct InfoOptions {
-    std::string path;
-    bool json = false;
-};
 
 std::map<std::string, uint64_t> countPerType(const Model& model) {
     std::map<std::string, uint64_t> counts;
@@ -101,16 +95,7 @@ int printText(const Model& model) {
 } // namespace
 
 Command addInfoCommand(CLI::App& app) {
-    auto options = std::make_shared<InfoOptions>();
-    auto* sub = app.add_subcommand("info", "Architecture, size, types and metadata of a model");
-    sub->add_option("FILE", options->path, "GGUF file, safetensors file or Hugging Face folder")->required();
-    sub->add_flag("--json", options->json, "Print as JSON (full metadata values)");
-    return [options] {
-        auto model = openOrReport(options->path);
-        if (!model)
-            return kExitBadInput;
-        return options->json ? printJson(*model) : printText(*model);
-    };
+    return addModelReportCommand(app, "info", "Architecture, size, types and metadata of a model (--json: full metadata values)", printText, printJson);
 }
 
 } // namespace matryx::cli

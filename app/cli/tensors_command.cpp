@@ -9,16 +9,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <memory>
 
 namespace matryx::cli {
 
 namespace {
-
-struct TensorsOptions {
-    std::string path;
-    bool json = false;
-};
 
 std::string shapeText(const TensorInfo& t) {
     std::string s;
@@ -63,16 +57,7 @@ int printText(const Model& model) {
 } // namespace
 
 Command addTensorsCommand(CLI::App& app) {
-    auto options = std::make_shared<TensorsOptions>();
-    auto* sub = app.add_subcommand("tensors", "List tensors: name, type, shape (ggml order), bytes, offset");
-    sub->add_option("FILE", options->path, "GGUF file, safetensors file or Hugging Face folder")->required();
-    sub->add_flag("--json", options->json, "Print as JSON");
-    return [options] {
-        auto model = openOrReport(options->path);
-        if (!model)
-            return kExitBadInput;
-        return options->json ? printJson(*model) : printText(*model);
-    };
+    return addModelReportCommand(app, "tensors", "List tensors: name, type, shape (ggml order), bytes, offset", printText, printJson);
 }
 
 } // namespace matryx::cli
