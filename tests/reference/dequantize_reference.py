@@ -17,7 +17,6 @@ Exits 1 on any mismatch, or when numpy, gguf or llama-cpp-python's ggml is missi
 """
 
 import ctypes
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ try:
 except ImportError as e:
     print(f"FAIL: the reference venv lacks numpy/gguf: {e}")
     sys.exit(1)
+
+from ggml_ctypes import ROW_FN, load_ggml
 
 SEED = 0x6D617472
 N_BLOCKS = 400
@@ -78,30 +79,6 @@ GGML_IDS = {"F32": 0, "F16": 1, "BF16": 30, "F64": 28, "I8": 24, "I16": 25, "I32
             "Q1_0": 41, "Q2_0": 42, "Q8_1": 9, "Q8_K": 15}
 PLAIN = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I8": 1, "I16": 2, "I32": 4, "I64": 8, "U8": 1,
          "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1}
-
-
-class TypeTraits(ctypes.Structure):
-    _fields_ = [("type_name", ctypes.c_char_p), ("blck_size", ctypes.c_int64),
-                ("blck_size_interleave", ctypes.c_int64), ("type_size", ctypes.c_size_t),
-                ("is_quantized", ctypes.c_bool), ("to_float", ctypes.c_void_p),
-                ("from_float_ref", ctypes.c_void_p)]
-
-
-ROW_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
-
-
-def load_ggml():
-    spec = importlib.util.find_spec("llama_cpp")
-    if spec is None or not spec.submodule_search_locations:
-        return None, "llama-cpp-python is not installed"
-    libdir = Path(list(spec.submodule_search_locations)[0]) / "lib"
-    libs = sorted(libdir.glob("libggml-base.so*")) + sorted(libdir.glob("libggml-base*.dylib"))
-    if not libs:
-        return None, f"no libggml-base in {libdir}"
-    lib = ctypes.CDLL(str(libs[0]))
-    lib.ggml_get_type_traits.restype = ctypes.POINTER(TypeTraits)
-    lib.ggml_get_type_traits.argtypes = [ctypes.c_int]
-    return lib, str(libs[0])
 
 
 def ggml_converter(lib, name):
