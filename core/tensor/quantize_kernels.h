@@ -77,7 +77,7 @@ void q8_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void q1_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void q2_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 
-// quantize_kquants.cpp: 256-value super-blocks.
+// quantize_kquants_low.cpp (Q2_K, Q3_K) and quantize_kquants.cpp: 256-value super-blocks.
 void q2_K(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void q3_K(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void q4_K(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;

@@ -5,6 +5,7 @@
 
 #include "tensor/quantize_kernels.h"
 #include "tensor/quantize_search.h"
+#include "tensor/quantize_simd.h"
 
 #include <cfloat>
 
@@ -173,17 +174,30 @@ MATRYX_KERNEL void q5_1(const float* x, std::byte* y, int64_t n, const float* qw
     }
 }
 
-// Importance does not change Q8_0 in ggml either.
+// Importance does not change Q8_0 in ggml either. Blocks without NaN take the vector path: their
+// largest magnitude does not depend on the order of comparisons. ggml's running max propagates a
+// NaN until the next number replaces it, so blocks with one follow the scalar loop.
 MATRYX_KERNEL void q8_0(const float* x, std::byte* y, int64_t n, const float*) noexcept {
+    using namespace simd;
     for (int64_t b = 0; b < n / 32; ++b, x += 32, y += 34) {
+        F8 v[4];
+        std::memcpy(v, x, sizeof v);
         float amax = 0;
-        for (int j = 0; j < 32; ++j)
-            amax = cMax(amax, std::fabs(x[j]));
+        if (anyNaN(v)) {
+            for (int j = 0; j < 32; ++j)
+                amax = cMax(amax, std::fabs(x[j]));
+        } else {
+            const F8 m01 = abs(v[0]) > abs(v[1]) ? abs(v[0]) : abs(v[1]);
+            const F8 m23 = abs(v[2]) > abs(v[3]) ? abs(v[2]) : abs(v[3]);
+            amax = horizontalMax(m01 > m23 ? m01 : m23);
+        }
         const float d = amax / 127;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         storeU16(y, f32ToFp16(d));
-        for (int j = 0; j < 32; ++j)
-            y[2 + j] = std::byte(uint8_t(truncToInt32(std::round(x[j] * id))));
+        for (int k = 0; k < 4; ++k) {
+            const auto q = __builtin_convertvector(roundToInt32(v[k] * splat(id)), Bytes8);
+            std::memcpy(y + 2 + 8 * k, &q, 8);
+        }
     }
 }
 

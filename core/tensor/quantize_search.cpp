@@ -290,18 +290,4 @@ float positiveScale(int n, int nmax, const float* x, uint8_t* L, const float* we
     return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
 }
 
-int nearestLevel(int n, const int8_t* values, float x) noexcept {
-    if (x <= float(values[0])) return 0;
-    if (x >= float(values[n - 1])) return n - 1;
-    int lo = 0, hi = n - 1;
-    while (hi - lo > 1) {
-        const int mid = (lo + hi) / 2;
-        if (x < float(values[mid]))
-            hi = mid;
-        else
-            lo = mid;
-    }
-    return x - float(values[hi - 1]) < float(values[hi]) - x ? hi - 1 : hi;
-}
-
 } // namespace matryx::quantizers

@@ -1,10 +1,11 @@
 #pragma once
 
 // Internal to matryx_tensor: ggml's searches for a group's scale (and minimum) that the K-quants,
-// the importance-weighted legacy quantizers and IQ4 share. Each takes one group of n floats and
-// writes its integer levels to L. They repeat ggml-quants.c's arithmetic operation by operation,
-// because which candidate scale wins depends on every rounding.
+// the importance-weighted legacy quantizers and IQ4 share, and the weights they are given. Each takes one
+// group of n floats and writes its integer levels to L. They repeat ggml-quants.c's arithmetic operation by
+// operation, because which candidate scale wins depends on every rounding.
 
+#include <cmath>
 #include <cstdint>
 
 namespace matryx::quantizers {
@@ -34,7 +35,45 @@ float affineScaleClamped(int n, int nmax, const float* x, const float* weights, 
 // weighted by `weights` (n values, never null).
 float positiveScale(int n, int nmax, const float* x, uint8_t* L, const float* weights) noexcept;
 
-// Index of the entry of the ascending table values[0..n) nearest to x (ggml's best_index_int8).
-int nearestLevel(int n, const int8_t* values, float x) noexcept;
+// Sum of x^2 over n values, in order.
+inline float sumOfSquares(const float* x, int n) noexcept {
+    float sum = 0;
+    for (int i = 0; i < n; ++i)
+        sum += x[i] * x[i];
+    return sum;
+}
+
+// Importance times sqrt(sigma2 + x^2) for one group, and the group's total weight.
+inline float importanceWeights(const float* x, const float* qw, float sigma2, float* weight, int n) noexcept {
+    for (int l = 0; l < n; ++l)
+        weight[l] = qw[l] * std::sqrt(sigma2 + x[l] * x[l]);
+    float sum = 0;
+    for (int l = 0; l < n; ++l)
+        sum += weight[l];
+    return sum;
+}
+
+// Importance times sqrt(sigma2 + x^2) for n groups of `size`, and each group's total weight.
+inline void importanceWeights(const float* x, const float* qw, float sigma2, int size, int n, float* weight,
+                              float* groupSums) noexcept {
+    for (int j = 0; j < n; ++j)
+        groupSums[j] = importanceWeights(x + size * j, qw + size * j, sigma2, weight + size * j, size);
+}
+
+// Index of the entry of the ascending table values[0..n) nearest to x (ggml's best_index_int8);
+// inline, since the IQ4 search calls it for every value and every trial scale.
+inline int nearestLevel(int n, const int8_t* values, float x) noexcept {
+    if (x <= float(values[0])) return 0;
+    if (x >= float(values[n - 1])) return n - 1;
+    int lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+        const int mid = (lo + hi) / 2;
+        if (x < float(values[mid]))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return x - float(values[hi - 1]) < float(values[hi]) - x ? hi - 1 : hi;
+}
 
 } // namespace matryx::quantizers
