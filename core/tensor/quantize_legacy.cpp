@@ -4,6 +4,7 @@
 // times sqrt(sigma^2 + x^2), sigma^2 being the mean square of the whole row.
 
 #include "tensor/quantize_kernels.h"
+#include "tensor/quantize_lanes.h"
 #include "tensor/quantize_search.h"
 #include "tensor/quantize_simd.h"
 
@@ -60,20 +61,62 @@ inline void packFiveBit(const uint8_t* levels, std::byte* qh, std::byte* qs) noe
     storeU32(qh, high);
 }
 
+// The importance-weighted searches of the 32-value formats, sixteen blocks at a time (the rest one
+// by one): emit(block, scale, levels) writes each block. sigma^2 is the whole row's.
+template <class Emit>
+void weightedSymmetric(const float* x, const float* qw, int64_t n, int nmax, Emit emit) noexcept {
+    const float sigma2 = rowMeanSquare(x, n);
+    const int64_t blocks = n / 32;
+    float weight[32 * kLanes], scales[kLanes];
+    int8_t L[32 * kLanes];
+    int64_t b = 0;
+    for (; b + kLanes <= blocks; b += kLanes) {
+        for (int k = 0; k < kLanes; ++k)
+            blockWeights(x + 32 * (b + k), qw + 32 * (b + k), sigma2, weight + 32 * k, 32);
+        symmetricScaleLanes(32, nmax, x + 32 * b, L, weight, scales);
+        for (int k = 0; k < kLanes; ++k)
+            emit(b + k, scales[k], L + 32 * k);
+    }
+    for (; b < blocks; ++b) {
+        blockWeights(x + 32 * b, qw + 32 * b, sigma2, weight, 32);
+        emit(b, symmetricScale(32, nmax, x + 32 * b, L, weight), L);
+    }
+}
+
+// As weightedSymmetric for the formats with a minimum: emit(block, scale, negated minimum, levels).
+template <class Emit>
+void weightedAffine(const float* x, const float* qw, int64_t n, int nmax, Emit emit) noexcept {
+    const float sigma2 = rowMeanSquare(x, n);
+    const int64_t blocks = n / 32;
+    float weight[32 * kLanes], scales[kLanes], negMins[kLanes];
+    uint8_t L[32 * kLanes], Laux[32];
+    int64_t b = 0;
+    for (; b + kLanes <= blocks; b += kLanes) {
+        for (int k = 0; k < kLanes; ++k)
+            blockWeights(x + 32 * (b + k), qw + 32 * (b + k), sigma2, weight + 32 * k, 32);
+        affineScaleClampedLanes(32, nmax, x + 32 * b, weight, L, scales, negMins, -0.9f, 0.05f, 36);
+        for (int k = 0; k < kLanes; ++k)
+            emit(b + k, scales[k], negMins[k], L + 32 * k);
+    }
+    for (; b < blocks; ++b) {
+        blockWeights(x + 32 * b, qw + 32 * b, sigma2, weight, 32);
+        float negMin;
+        const float d = affineScaleClamped(32, nmax, x + 32 * b, weight, L, &negMin, Laux, -0.9f, 0.05f, 36);
+        emit(b, d, negMin, L);
+    }
+}
+
 } // namespace
 
 MATRYX_KERNEL void q4_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
     const int64_t blocks = n / 32;
     if (qw) {
-        const float sigma2 = rowMeanSquare(x, n);
-        float weight[32];
-        int8_t L[32];
-        for (int64_t b = 0; b < blocks; ++b, x += 32, qw += 32, y += 18) {
-            blockWeights(x, qw, sigma2, weight, 32);
-            storeU16(y, f32ToFp16(symmetricScale(32, 8, x, L, weight)));
+        weightedSymmetric(x, qw, n, 8, [y](int64_t b, float d, const int8_t* L) {
+            std::byte* out = y + 18 * b;
+            storeU16(out, f32ToFp16(d));
             for (int j = 0; j < 16; ++j)
-                y[2 + j] = std::byte(uint8_t(L[j] | (L[j + 16] << 4)));
-        }
+                out[2 + j] = std::byte(uint8_t(L[j] | (L[j + 16] << 4)));
+        });
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 18) {
@@ -91,18 +134,13 @@ MATRYX_KERNEL void q4_0(const float* x, std::byte* y, int64_t n, const float* qw
 MATRYX_KERNEL void q4_1(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
     const int64_t blocks = n / 32;
     if (qw) {
-        const float sigma2 = rowMeanSquare(x, n);
-        float weight[32];
-        uint8_t L[32], Laux[32];
-        for (int64_t b = 0; b < blocks; ++b, x += 32, qw += 32, y += 20) {
-            blockWeights(x, qw, sigma2, weight, 32);
-            float negMin;
-            const float d = affineScaleClamped(32, 15, x, weight, L, &negMin, Laux, -0.9f, 0.05f, 36);
-            storeU16(y, f32ToFp16(d));
-            storeU16(y + 2, f32ToFp16(-negMin));
+        weightedAffine(x, qw, n, 15, [y](int64_t b, float d, float negMin, const uint8_t* L) {
+            std::byte* out = y + 20 * b;
+            storeU16(out, f32ToFp16(d));
+            storeU16(out + 2, f32ToFp16(-negMin));
             for (int j = 0; j < 16; ++j)
-                y[4 + j] = std::byte(uint8_t(L[j] | (L[j + 16] << 4)));
-        }
+                out[4 + j] = std::byte(uint8_t(L[j] | (L[j + 16] << 4)));
+        });
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 20) {
@@ -123,16 +161,14 @@ MATRYX_KERNEL void q5_0(const float* x, std::byte* y, int64_t n, const float* qw
     const int64_t blocks = n / 32;
     uint8_t levels[32];
     if (qw) {
-        const float sigma2 = rowMeanSquare(x, n);
-        float weight[32];
-        int8_t L[32];
-        for (int64_t b = 0; b < blocks; ++b, x += 32, qw += 32, y += 22) {
-            blockWeights(x, qw, sigma2, weight, 32);
-            storeU16(y, f32ToFp16(symmetricScale(32, 16, x, L, weight)));
+        weightedSymmetric(x, qw, n, 16, [y](int64_t b, float d, const int8_t* L) {
+            std::byte* out = y + 22 * b;
+            storeU16(out, f32ToFp16(d));
+            uint8_t unsignedLevels[32];
             for (int j = 0; j < 32; ++j)
-                levels[j] = uint8_t(L[j]);
-            packFiveBit(levels, y + 2, y + 6);
-        }
+                unsignedLevels[j] = uint8_t(L[j]);
+            packFiveBit(unsignedLevels, out + 2, out + 6);
+        });
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 22) {
@@ -149,17 +185,12 @@ MATRYX_KERNEL void q5_1(const float* x, std::byte* y, int64_t n, const float* qw
     const int64_t blocks = n / 32;
     uint8_t levels[32];
     if (qw) {
-        const float sigma2 = rowMeanSquare(x, n);
-        float weight[32];
-        uint8_t Laux[32];
-        for (int64_t b = 0; b < blocks; ++b, x += 32, qw += 32, y += 24) {
-            blockWeights(x, qw, sigma2, weight, 32);
-            float negMin;
-            const float d = affineScaleClamped(32, 31, x, weight, levels, &negMin, Laux, -0.9f, 0.05f, 36);
-            storeU16(y, f32ToFp16(d));
-            storeU16(y + 2, f32ToFp16(-negMin));
-            packFiveBit(levels, y + 4, y + 8);
-        }
+        weightedAffine(x, qw, n, 31, [y](int64_t b, float d, float negMin, const uint8_t* L) {
+            std::byte* out = y + 24 * b;
+            storeU16(out, f32ToFp16(d));
+            storeU16(out + 2, f32ToFp16(-negMin));
+            packFiveBit(L, out + 4, out + 8);
+        });
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 24) {
