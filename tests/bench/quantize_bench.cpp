@@ -3,12 +3,13 @@
 // llama-cpp-python's libggml-base is found (MATRYX_GGML_BASE, or the reference venv under
 // ~/.cache/matryx), ggml_quantize_chunk runs on the same rows in the same process, on one thread
 // and on two threads that each take half the rows (as llama-quantize splits a tensor), and a ratio
-// table follows the benchmark output. Before timing, each type's bytes are compared with ggml's,
-// so a ratio is never reported for output that differs. The rows are Gaussian with a few outlier
-// columns, 4096 values each, 8 MiB in all (past L2). On a busy machine run it with
+// table follows the benchmark output. Before timing ggml, each type's bytes are compared with
+// Matryx's; where they differ the peer is reported as an error, never as a ratio. On a machine
+// shared with other work, repeat and take medians: --benchmark_repetitions=5. The rows are Gaussian with
+// a few outlier columns, 4096 values each, 8 MiB in all (past L2). On a busy machine run it with
 // OMP_WAIT_POLICY=passive.
 //
-//   bench_quantize [--benchmark_filter=Q4_K] [--benchmark_min_time=0.5]
+//   bench_quantize [--benchmark_filter=Q4_K] [--benchmark_min_time=0.5] [--benchmark_repetitions=5]
 
 #include "tensor/quantize.h"
 #include "tensor/tensor_type.h"
@@ -109,10 +110,29 @@ void ggmlRows(QuantizeChunk chunk, const TypeTraits& t, std::byte* dst, int64_t 
           importance);
 }
 
+// The peer is only timed where its bytes equal ours; a mismatch is reported instead.
+bool sameBytes(QuantizeChunk chunk, const TypeTraits& t, bool weighted) {
+    static std::map<std::pair<TensorType, bool>, bool> checked;
+    const auto known = checked.find({t.type, weighted});
+    if (known != checked.end()) return known->second;
+    const float* importance = weighted ? input().importance.data() : nullptr;
+    std::vector<std::byte> ours(*bytesFor(t.type, input().rows.size())), theirs(ours.size());
+    if (!quantize(t.type, input().rows, kRowLength, ours, importance)) return false;
+    ggmlRows(chunk, t, theirs.data(), 0, kRows, importance);
+    if (ours == theirs) return true;
+    std::printf("%s%s: bytes differ from ggml; not timing the peer\n", std::string(t.name).c_str(),
+                weighted ? " (importance)" : "");
+    return false;
+}
+
 void benchGgml(benchmark::State& state, const TypeTraits* t, QuantizeChunk chunk, bool weighted) {
     std::vector<std::byte> dst(*bytesFor(t->type, input().rows.size()));
     const float* importance = weighted ? input().importance.data() : nullptr;
     const bool twoThreads = state.range(0) == 2;
+    if (!sameBytes(chunk, *t, weighted)) {
+        state.SkipWithError("ggml's bytes differ from Matryx's: not comparable");
+        return;
+    }
     for (auto _ : state) {
         if (twoThreads) {
             std::thread other(ggmlRows, chunk, std::cref(*t), dst.data(), kRows / 2, kRows - kRows / 2,
@@ -128,18 +148,7 @@ void benchGgml(benchmark::State& state, const TypeTraits* t, QuantizeChunk chunk
     setThroughput(state);
 }
 
-// The peer is only timed where its bytes equal ours; a mismatch is reported instead.
-bool sameBytes(QuantizeChunk chunk, const TypeTraits& t, bool weighted) {
-    const float* importance = weighted ? input().importance.data() : nullptr;
-    std::vector<std::byte> ours(*bytesFor(t.type, input().rows.size())), theirs(ours.size());
-    if (!quantize(t.type, input().rows, kRowLength, ours, importance)) return false;
-    ggmlRows(chunk, t, theirs.data(), 0, kRows, importance);
-    if (ours == theirs) return true;
-    std::printf("%s%s: bytes differ from ggml; not timing the peer\n", std::string(t.name).c_str(),
-                weighted ? " (importance)" : "");
-    return false;
-}
-
+// Collects MB/s per run name for the ratio table; with --benchmark_repetitions, the median.
 class RateReporter : public benchmark::ConsoleReporter {
 public:
     std::map<std::string, double> rates;
@@ -147,7 +156,11 @@ public:
         ConsoleReporter::ReportRuns(runs);
         for (const Run& r : runs) {
             const auto c = r.counters.find("MB/s");
-            if (c != r.counters.end() && !r.error_occurred) rates[r.benchmark_name()] = c->second.value;
+            if (c == r.counters.end() || r.error_occurred) continue;
+            if (r.run_type == Run::RT_Iteration && !rates.count(r.run_name.str()))
+                rates[r.run_name.str()] = c->second.value;
+            else if (r.run_type == Run::RT_Aggregate && r.aggregate_name == "median")
+                rates[r.run_name.str()] = c->second.value;
         }
     }
 };
@@ -177,7 +190,7 @@ int main(int argc, char** argv) {
                 ->UseRealTime()
                 ->Unit(benchmark::kMillisecond);
             // ggml_quantize_chunk has no Q8_K case.
-            if (chunk && t.type != TensorType::Q8_K && sameBytes(chunk, t, weighted))
+            if (chunk && t.type != TensorType::Q8_K)
                 benchmark::RegisterBenchmark(("ggml/" + name).c_str(), benchGgml, &t, chunk, weighted)
                     ->ArgName("threads")
                     ->Arg(1)
