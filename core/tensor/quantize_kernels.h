@@ -67,6 +67,8 @@ inline float storeFp16(std::byte* p, float f) noexcept {
 
 // Smallest group maximum treated as non-zero (ggml's GROUP_MAX_EPS).
 constexpr float kGroupMaxEps = 1e-15f;
+// Scale trials either side of the first guess in ggml's IQ4 search (quantize_iq4_nl/_xs).
+constexpr int kIq4Trials = 7;
 
 // quantize_legacy.cpp: 32-value blocks with one or two fp16 fields, Q1_0 (128) and Q2_0 (64).
 void q4_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
@@ -85,7 +87,7 @@ void q5_K(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void q6_K(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void q8_K(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 
-// quantize_nonlinear.cpp: codebook types (IQ4_NL, IQ4_XS, MXFP4, NVFP4) and ternary types.
+// quantize_iq4.cpp (IQ4_NL, IQ4_XS) and quantize_nonlinear.cpp (MXFP4, NVFP4, TQ1_0, TQ2_0).
 void iq4_nl(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void iq4_xs(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;
 void mxfp4(const float* x, std::byte* y, int64_t n, const float* qw) noexcept;

@@ -1,6 +1,7 @@
 #include "tensor/quantize_lanes.h"
 
 #include "tensor/quantize_kernels.h"
+#include "tensor/tables/iq_tables.h"
 
 // The helpers below pass vectors by value but are always inlined, so the baseline clone's note
 // that such calls would have a different ABI without AVX does not apply.
@@ -41,6 +42,7 @@ MATRYX_LANES_BINARY(Floats, Floats, /)
 MATRYX_LANES_BINARY(Ints, Floats, <)
 MATRYX_LANES_BINARY(Ints, Floats, >)
 MATRYX_LANES_BINARY(Ints, Floats, <=)
+MATRYX_LANES_BINARY(Ints, Floats, >=)
 MATRYX_LANES_BINARY(Ints, Floats, ==)
 MATRYX_LANES_BINARY(Ints, Floats, !=)
 MATRYX_LANES_BINARY(Ints, Ints, -)
@@ -49,6 +51,9 @@ MATRYX_LANES_BINARY(Ints, Ints, <)
 MATRYX_LANES_BINARY(Ints, Ints, >)
 #undef MATRYX_LANES_BINARY
 
+[[gnu::always_inline]] inline Floats operator-(Floats a) noexcept {
+    return Floats{{-a.v[0], -a.v[1]}};
+}
 [[gnu::always_inline]] inline Floats& operator+=(Floats& a, Floats b) noexcept {
     return a = a + b;
 }
@@ -292,6 +297,67 @@ MATRYX_KERNEL void symmetricScaleLanes(int n, int nmax, const float* x, int8_t* 
         for (int i = 0; i < n; ++i)
             L[g * n + i] = zero[g] ? 0 : int8_t(levels[i][g] + nmax);
     }
+}
+
+namespace {
+
+// The codebook entry nearestLevel would pick, as a float, lane by lane. Inside the table's range
+// the entry just below (or at) x and the one just above are found by comparisons instead of a
+// binary search; a NaN lane gets the last entry, as the binary search gives it.
+[[gnu::always_inline]] inline Floats nearestCodebookValue(Floats x, const float* values) noexcept {
+    Floats lower = splat(values[0]), upper = splat(values[15]);
+    for (int k = 1; k < 15; ++k)
+        lower = select(splat(values[k]) <= x, splat(values[k]), lower);
+    for (int k = 14; k > 0; --k)
+        upper = select(splat(values[k]) > x, splat(values[k]), upper);
+    const Floats inside = select(x - lower < upper - x, lower, upper);
+    return select(x <= splat(values[0]), splat(values[0]),
+                  select(x >= splat(values[15]), splat(values[15]), inside));
+}
+
+} // namespace
+
+MATRYX_KERNEL void iq4ScaleLanes(const float* x, const float* weights, float* scales) noexcept {
+    constexpr int n = 32;
+    float values[16];
+    for (int k = 0; k < 16; ++k)
+        values[k] = float(iq::kIq4nlValues[k]);
+    Floats xt[n], wt[n];
+    transpose(n, x, xt);
+    transpose(n, weights, wt);
+
+    Floats max = splat(0.0f), amax = splat(0.0f);
+    for (int i = 0; i < n; ++i) {
+        const Ints larger = abs(xt[i]) > amax;
+        amax = select(larger, abs(xt[i]), amax);
+        max = select(larger, xt[i], max);
+    }
+    const Ints zero = amax < splat(kGroupMaxEps);
+
+    Floats d = -max / splat(values[0]);
+    Floats id = splat(1.0f) / d;
+    Floats sumqx = splat(0.0f), sumq2 = splat(0.0f);
+    for (int i = 0; i < n; ++i) {
+        const Floats q = nearestCodebookValue(id * xt[i], values);
+        sumqx += wt[i] * q * xt[i];
+        sumq2 += wt[i] * q * q;
+    }
+    d = select(sumq2 > splat(0.0f), sumqx / sumq2, splat(0.0f));
+    Floats best = d * sumqx;
+    for (int trial = -kIq4Trials; trial <= kIq4Trials; ++trial) {
+        id = splat(float(trial + iq::kIq4nlValues[0])) / max;
+        sumqx = sumq2 = splat(0.0f);
+        for (int i = 0; i < n; ++i) {
+            const Floats q = nearestCodebookValue(id * xt[i], values);
+            sumqx += wt[i] * q * xt[i];
+            sumq2 += wt[i] * q * q;
+        }
+        const Ints take = (sumq2 > splat(0.0f)) & (sumqx * sumqx > best * sumq2);
+        d = select(take, sumqx / sumq2, d);
+        best = select(take, d * sumqx, best);
+    }
+    for (int g = 0; g < kLanes; ++g)
+        scales[g] = zero[g] ? 0.0f : d[g];
 }
 
 } // namespace matryx::quantizers

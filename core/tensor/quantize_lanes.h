@@ -26,4 +26,9 @@ void affineScaleClampedLanes(int n, int nmax, const float* x, const float* weigh
 void symmetricScaleLanes(int n, int nmax, const float* x, int8_t* L, const float* weights,
                          float* scales) noexcept;
 
+// The IQ4 group search (ggml's quantize_row_iq4_nl_impl) for sixteen groups of 32 values against
+// the IQ4 codebook; weights are never null. scales[g] is 0 for a group whose largest magnitude is
+// below ggml's GROUP_MAX_EPS.
+void iq4ScaleLanes(const float* x, const float* weights, float* scales) noexcept;
+
 } // namespace matryx::quantizers

@@ -1,110 +1,13 @@
-// Types whose levels are not evenly spaced: the IQ4 codebook (IQ4_NL, IQ4_XS), the FP4 (E2M1)
-// formats MXFP4 and NVFP4, and the ternary TQ1_0 and TQ2_0. IQ4 follows ggml's quantize_iq4_nl and
-// quantize_iq4_xs (what ggml_quantize_chunk calls, with seven scale trials either side); the others
-// follow their reference quantizers, which ignore importance.
+// Types with levels that are not evenly spaced or not binary (IQ4: quantize_iq4.cpp): the FP4
+// (E2M1) formats MXFP4 and NVFP4 and the ternary TQ1_0 and TQ2_0, as ggml's reference quantizers,
+// which ignore importance.
 
 #include "tensor/quantize_kernels.h"
-#include "tensor/quantize_search.h"
 #include "tensor/tables/iq_tables.h"
 
 namespace matryx::quantizers {
 
 namespace {
-
-constexpr int kIq4Trials = 7;
-
-// One IQ4 super-block of `size` values in groups of 32 (size 32 for IQ4_NL, 256 for IQ4_XS). For
-// IQ4_XS the group scales are 6-bit multiples of d = -max/32, low nibbles in scalesLow and two
-// high bits each in the 16-bit scalesHigh; IQ4_NL stores its one scale as d. qw: `size` weights or
-// null (then x^2 weighs each value).
-void iq4SuperBlock(int size, const float* x, std::byte* d, uint8_t* scalesLow, std::byte* scalesHigh,
-                   uint8_t* q4, const float* qw) noexcept {
-    const int8_t* values = iq::kIq4nlValues;
-    float sigma2 = 0;
-    for (int j = 0; j < size; ++j)
-        sigma2 += x[j] * x[j];
-    sigma2 *= 2.0f / float(size);
-
-    uint8_t L[256];
-    float scales[8], weight[32];
-    float maxScale = 0, amaxScale = 0;
-    const int groups = size / 32;
-    for (int g = 0; g < groups; ++g) {
-        const float* xb = x + 32 * g;
-        uint8_t* Lb = L + 32 * g;
-        for (int j = 0; j < 32; ++j)
-            weight[j] = qw ? qw[32 * g + j] * std::sqrt(sigma2 + xb[j] * xb[j]) : xb[j] * xb[j];
-        float amax = 0, max = 0;
-        for (int j = 0; j < 32; ++j)
-            if (std::fabs(xb[j]) > amax) {
-                amax = std::fabs(xb[j]);
-                max = xb[j];
-            }
-        if (amax < kGroupMaxEps) {
-            scales[g] = 0;
-            continue;
-        }
-        float dg = -max / float(values[0]);
-        float id = 1 / dg;
-        float sumqx = 0, sumq2 = 0;
-        for (int j = 0; j < 32; ++j) {
-            const int l = nearestLevel(16, values, id * xb[j]);
-            Lb[j] = uint8_t(l);
-            const float q = float(values[l]);
-            sumqx += weight[j] * q * xb[j];
-            sumq2 += weight[j] * q * q;
-        }
-        dg = sumq2 > 0 ? sumqx / sumq2 : 0.0f;
-        float best = dg * sumqx;
-        for (int trial = -kIq4Trials; trial <= kIq4Trials; ++trial) {
-            id = float(trial + values[0]) / max;
-            sumqx = sumq2 = 0;
-            for (int j = 0; j < 32; ++j) {
-                const float q = float(values[nearestLevel(16, values, id * xb[j])]);
-                sumqx += weight[j] * q * xb[j];
-                sumq2 += weight[j] * q * q;
-            }
-            if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-                dg = sumqx / sumq2;
-                best = dg * sumqx;
-            }
-        }
-        scales[g] = dg;
-        if (std::fabs(dg) > amaxScale) {
-            amaxScale = std::fabs(dg);
-            maxScale = dg;
-        }
-    }
-
-    if (groups > 1) {
-        const float ds = -maxScale / 32;
-        storeU16(d, f32ToFp16(ds));
-        const float id = ds != 0.0f ? 1 / ds : 0.0f;
-        uint16_t high = 0;
-        for (int g = 0; g < groups; ++g) {
-            int l = cMax(-32, cMin(31, nearestInt(id * scales[g])));
-            const float dl = ds * float(l);
-            const float idl = dl != 0.0f ? 1 / dl : 0.0f;
-            for (int j = 0; j < 32; ++j)
-                L[32 * g + j] = uint8_t(nearestLevel(16, values, idl * x[32 * g + j]));
-            l += 32;
-            if (g % 2 == 0)
-                scalesLow[g / 2] = uint8_t(l & 0xf);
-            else
-                scalesLow[g / 2] = uint8_t(scalesLow[g / 2] | ((l & 0xf) << 4));
-            high = uint16_t(high | ((l >> 4) << (2 * g)));
-        }
-        storeU16(scalesHigh, high);
-    } else {
-        storeU16(d, f32ToFp16(scales[0]));
-        const float id = scales[0] != 0.0f ? 1 / scales[0] : 0.0f;
-        for (int j = 0; j < size; ++j)
-            L[j] = uint8_t(nearestLevel(16, values, id * x[j]));
-    }
-    for (int i = 0; i < size / 32; ++i)
-        for (int j = 0; j < 16; ++j)
-            q4[16 * i + j] = uint8_t(L[32 * i + j] | (L[32 * i + 16 + j] << 4));
-}
 
 // Index of the FP4 level (doubled E2M1 values times e) nearest to x; the first on ties.
 int nearestFp4(float x, float e) noexcept {
@@ -147,16 +50,6 @@ inline int trit(float x, float id) noexcept {
 }
 
 } // namespace
-
-void iq4_nl(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
-    for (int64_t b = 0; b < n / 32; ++b, x += 32, y += 18)
-        iq4SuperBlock(32, x, y, nullptr, nullptr, bytes(y + 2), qw ? qw + 32 * b : nullptr);
-}
-
-void iq4_xs(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
-    for (int64_t b = 0; b < n / 256; ++b, x += 256, y += 136)
-        iq4SuperBlock(256, x, y, bytes(y + 4), y + 2, bytes(y + 8), qw ? qw + 256 * b : nullptr);
-}
 
 void mxfp4(const float* x, std::byte* y, int64_t n, const float*) noexcept {
     for (int64_t b = 0; b < n / 32; ++b, x += 32, y += 17) {

@@ -1,6 +1,7 @@
 #include "tensor/quantize_search.h"
 
 #include "tensor/quantize_kernels.h"
+#include "tensor/tables/iq_tables.h"
 
 #include <cmath>
 #include <cstring>
@@ -288,6 +289,41 @@ float positiveScale(int n, int nmax, const float* x, uint8_t* L, const float* we
         if (!changed) break;
     }
     return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
+}
+
+float iq4Scale(const float* xb, const float* weight) noexcept {
+    const int8_t* values = iq::kIq4nlValues;
+    float amax = 0, max = 0;
+    for (int j = 0; j < 32; ++j)
+        if (std::fabs(xb[j]) > amax) {
+            amax = std::fabs(xb[j]);
+            max = xb[j];
+        }
+    if (amax < kGroupMaxEps) return 0;
+    float d = -max / float(values[0]);
+    float id = 1 / d;
+    float sumqx = 0, sumq2 = 0;
+    for (int j = 0; j < 32; ++j) {
+        const float q = float(values[nearestLevel(16, values, id * xb[j])]);
+        sumqx += weight[j] * q * xb[j];
+        sumq2 += weight[j] * q * q;
+    }
+    d = sumq2 > 0 ? sumqx / sumq2 : 0.0f;
+    float best = d * sumqx;
+    for (int trial = -kIq4Trials; trial <= kIq4Trials; ++trial) {
+        id = float(trial + values[0]) / max;
+        sumqx = sumq2 = 0;
+        for (int j = 0; j < 32; ++j) {
+            const float q = float(values[nearestLevel(16, values, id * xb[j])]);
+            sumqx += weight[j] * q * xb[j];
+            sumq2 += weight[j] * q * q;
+        }
+        if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+            d = sumqx / sumq2;
+            best = d * sumqx;
+        }
+    }
+    return d;
 }
 
 } // namespace matryx::quantizers

@@ -35,6 +35,11 @@ float affineScaleClamped(int n, int nmax, const float* x, const float* weights, 
 // weighted by `weights` (n values, never null).
 float positiveScale(int n, int nmax, const float* x, uint8_t* L, const float* weights) noexcept;
 
+// The scale of one group of 32 against the IQ4 codebook (ggml's quantize_row_iq4_nl_impl search,
+// kIq4Trials trials either side of -max / -127), with weights never null; 0 for a group whose
+// largest magnitude is below ggml's GROUP_MAX_EPS.
+float iq4Scale(const float* x, const float* weights) noexcept;
+
 // Sum of x^2 over n values, in order.
 inline float sumOfSquares(const float* x, int n) noexcept {
     float sum = 0;

@@ -144,5 +144,17 @@ TEST(QuantizeLanes, SymmetricMatchesScalar) {
     }
 }
 
+TEST(QuantizeLanes, Iq4MatchesScalar) {
+    for (uint32_t seed = 0; seed < 40; ++seed) {
+        const auto x = groups(32, seed);
+        const auto w = positiveWeights(x.size(), seed + 400);
+        float scales[kLanes];
+        iq4ScaleLanes(x.data(), w.data(), scales);
+        for (int g = 0; g < kLanes; ++g)
+            EXPECT_TRUE(same(iq4Scale(x.data() + 32 * g, w.data() + 32 * g), scales[g]))
+                << "seed " << seed << " group " << g;
+    }
+}
+
 } // namespace
 } // namespace matryx::quantizers
