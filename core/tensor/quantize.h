@@ -13,8 +13,8 @@
 //
 // Importance ("imatrix") is one non-negative weight per column, the mean squared activation that
 // column of the weight matrix saw on calibration text; llama.cpp passes it to ggml as
-// quant_weights. For the types that use it, the weights also enter through per-row statistics, so
-// a row's bytes depend on the whole row: rows are the unit of work.
+// quant_weights. With importance, Q4_0 .. Q5_1 also weigh values by the mean square of their whole
+// row, so rows are the unit of work; without it every block is quantized on its own.
 
 #include "base/error.h"
 #include "tensor/tensor_type.h"
