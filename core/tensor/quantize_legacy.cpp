@@ -14,27 +14,65 @@ namespace matryx::quantizers {
 
 namespace {
 
-// The value of largest magnitude, the first on ties; 0 for an all-zero block.
-inline float signedAbsMax(const float* x, int n) noexcept {
-    float amax = 0, max = 0;
-    for (int j = 0; j < n; ++j)
-        if (amax < std::fabs(x[j])) {
-            amax = std::fabs(x[j]);
-            max = x[j];
-        }
-    return max;
-}
-
 struct Range {
     float min, max;
 };
-inline Range blockRange(const float* x, int n) noexcept {
-    Range r{FLT_MAX, -FLT_MAX};
-    for (int j = 0; j < n; ++j) {
-        if (x[j] < r.min) r.min = x[j];
-        if (x[j] > r.max) r.max = x[j];
+// The first of 32 values whose bits make it equal to `value`: among equal values only zeros can
+// differ (in sign), and ggml's sequential comparisons keep the first one they meet.
+inline float firstEqual(const float* x, float value) noexcept {
+    for (int j = 0; j < 32; ++j)
+        if (x[j] == value) return x[j];
+    return value;
+}
+
+// signedAbsMax for one 32-value block in vectors. NaN never wins ggml's comparison, nor a lane's,
+// so the largest magnitude is order-independent; the first value that has it is ggml's.
+[[gnu::always_inline]] inline float signedAbsMax32(const float* x, const simd::F8* v) noexcept {
+    using namespace simd;
+    F8 a = splat(0.0f);
+    for (int k = 0; k < 4; ++k)
+        a = abs(v[k]) > a ? abs(v[k]) : a;
+    const float amax = horizontalMax(a);
+    if (amax == 0.0f) return 0.0f;
+    for (int j = 0; j < 32; ++j)
+        if (std::fabs(x[j]) == amax) return x[j];
+    return 0.0f;
+}
+
+// blockRange for one 32-value block in vectors (NaN ignored as ggml's comparisons ignore it).
+[[gnu::always_inline]] inline Range blockRange32(const float* x, const simd::F8* v) noexcept {
+    using namespace simd;
+    F8 lo = splat(FLT_MAX), hi = splat(-FLT_MAX);
+    for (int k = 0; k < 4; ++k) {
+        lo = v[k] < lo ? v[k] : lo;
+        hi = v[k] > hi ? v[k] : hi;
     }
+    Range r{-horizontalMax(-lo), horizontalMax(hi)};
+    if (r.min == 0.0f) r.min = firstEqual(x, 0.0f);
+    if (r.max == 0.0f) r.max = firstEqual(x, 0.0f);
     return r;
+}
+
+// min(top, int8_t(t)) for a float t as ggml's 4- and 5-bit codes compute it, then the low byte.
+[[gnu::always_inline]] inline simd::I8 clampedCode(simd::F8 t, int top) noexcept {
+    using namespace simd;
+    const I8 narrowed = (truncToInt32(t) << 24) >> 24; // int8_t(...), sign-extended
+    return (narrowed > splat(top) ? splat(top) : narrowed) & splat(0xff);
+}
+
+[[gnu::always_inline]] inline void storeCodes(const simd::I8* codes, uint8_t* levels) noexcept {
+    for (int k = 0; k < 4; ++k) {
+        const auto narrowed = __builtin_convertvector(codes[k], simd::Bytes8);
+        std::memcpy(levels + 8 * k, &narrowed, 8);
+    }
+}
+
+// Codes of values j and j + 16 share byte j: low nibble, high nibble.
+[[gnu::always_inline]] inline void packNibbles(const simd::I8* codes, std::byte* out) noexcept {
+    for (int k = 0; k < 2; ++k) {
+        const auto packed = __builtin_convertvector(codes[k] | (codes[k + 2] << 4), simd::Bytes8);
+        std::memcpy(out + 8 * k, &packed, 8);
+    }
 }
 
 // sigma^2 of a row and the weights ggml derives from it for one block.
@@ -120,14 +158,15 @@ MATRYX_KERNEL void q4_0(const float* x, std::byte* y, int64_t n, const float* qw
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 18) {
-        const float d = signedAbsMax(x, 32) / -8;
+        simd::F8 v[4];
+        std::memcpy(v, x, sizeof v);
+        const float d = signedAbsMax32(x, v) / -8;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         storeU16(y, f32ToFp16(d));
-        for (int j = 0; j < 16; ++j) {
-            const uint8_t lo = uint8_t(cMin(15, int8_t(truncToInt32(x[j] * id + 8.5f))));
-            const uint8_t hi = uint8_t(cMin(15, int8_t(truncToInt32(x[j + 16] * id + 8.5f))));
-            y[2 + j] = std::byte(uint8_t(lo | (hi << 4)));
-        }
+        simd::I8 codes[4];
+        for (int k = 0; k < 4; ++k)
+            codes[k] = clampedCode(v[k] * simd::splat(id) + simd::splat(8.5f), 15);
+        packNibbles(codes, y + 2);
     }
 }
 
@@ -144,16 +183,17 @@ MATRYX_KERNEL void q4_1(const float* x, std::byte* y, int64_t n, const float* qw
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 20) {
-        const Range r = blockRange(x, 32);
+        simd::F8 v[4];
+        std::memcpy(v, x, sizeof v);
+        const Range r = blockRange32(x, v);
         const float d = (r.max - r.min) / 15;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         storeU16(y, f32ToFp16(d));
         storeU16(y + 2, f32ToFp16(r.min));
-        for (int j = 0; j < 16; ++j) {
-            const uint8_t lo = uint8_t(cMin(15, int8_t(truncToInt32((x[j] - r.min) * id + 0.5f))));
-            const uint8_t hi = uint8_t(cMin(15, int8_t(truncToInt32((x[j + 16] - r.min) * id + 0.5f))));
-            y[4 + j] = std::byte(uint8_t(lo | (hi << 4)));
-        }
+        simd::I8 codes[4];
+        for (int k = 0; k < 4; ++k)
+            codes[k] = clampedCode((v[k] - simd::splat(r.min)) * simd::splat(id) + simd::splat(0.5f), 15);
+        packNibbles(codes, y + 4);
     }
 }
 
@@ -172,11 +212,15 @@ MATRYX_KERNEL void q5_0(const float* x, std::byte* y, int64_t n, const float* qw
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 22) {
-        const float d = signedAbsMax(x, 32) / -16;
+        simd::F8 v[4];
+        std::memcpy(v, x, sizeof v);
+        const float d = signedAbsMax32(x, v) / -16;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         storeU16(y, f32ToFp16(d));
-        for (int j = 0; j < 32; ++j)
-            levels[j] = uint8_t(cMin(31, int8_t(truncToInt32(x[j] * id + 16.5f))));
+        simd::I8 codes[4];
+        for (int k = 0; k < 4; ++k)
+            codes[k] = clampedCode(v[k] * simd::splat(id) + simd::splat(16.5f), 31);
+        storeCodes(codes, levels);
         packFiveBit(levels, y + 2, y + 6);
     }
 }
@@ -194,13 +238,17 @@ MATRYX_KERNEL void q5_1(const float* x, std::byte* y, int64_t n, const float* qw
         return;
     }
     for (int64_t b = 0; b < blocks; ++b, x += 32, y += 24) {
-        const Range r = blockRange(x, 32);
+        simd::F8 v[4];
+        std::memcpy(v, x, sizeof v);
+        const Range r = blockRange32(x, v);
         const float d = (r.max - r.min) / 31;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         storeU16(y, f32ToFp16(d));
         storeU16(y + 2, f32ToFp16(r.min));
-        for (int j = 0; j < 32; ++j)
-            levels[j] = uint8_t(truncToInt32((x[j] - r.min) * id + 0.5f));
+        simd::I8 codes[4];
+        for (int k = 0; k < 4; ++k) // uint8_t(...): the low byte, no clamp
+            codes[k] = simd::truncToInt32((v[k] - simd::splat(r.min)) * simd::splat(id) + simd::splat(0.5f));
+        storeCodes(codes, levels);
         packFiveBit(levels, y + 4, y + 8);
     }
 }

@@ -4,13 +4,14 @@
 Usage: quantize_reference.py PATH/TO/matryx-quantize-dump
 
 Random rows (fixed seed) of many kinds -- normal, heavy-tailed, outlier columns, all-zero rows and
-blocks, constant, one-signed, sparse, tiny (down to subnormal) and huge magnitudes -- are quantized
+blocks, constant, one-signed, sparse, tiny (down to subnormal) and huge magnitudes, and a few rows
+with NaN and infinities -- are quantized
 by matryx-quantize-dump and by the references, and the bytes must be identical:
   - ggml itself: ggml_quantize_chunk from llama-cpp-python's libggml-base, the function
     llama-quantize calls, with imatrix NULL and with a random positive imatrix (for Q8_K, which
     ggml_quantize_chunk lacks, quantize_row_q8_K_ref);
   - gguf-py (llama.cpp's gguf.quants.quantize) for the types it quantizes, without imatrix, which
-    gguf-py does not take.
+    gguf-py does not take, on the finite rows (numpy treats NaN and infinities differently from C).
 Matryx runs on 1 and on 3 threads; both must give the same bytes. Prints a table
 type x (no imatrix, imatrix) x (ggml, gguf-py) and exits 1 on any difference, or when numpy, gguf
 or llama-cpp-python's ggml is missing.
@@ -43,6 +44,7 @@ TYPE_IDS = {"Q1_0": 41, "Q2_0": 42, "Q8_K": 15}
 # for an all-zero block ggml's search starts from +0.0 and gives d = +0.0 / -8 = -0.0, while
 # gguf-py's argmax picks the block's first element; its min() returns either zero of a block that
 # holds both. Only the sign bit of a zero field may differ, and only against gguf-py.
+NON_FINITE = "NaN and inf"
 ZERO_SIGN_FIELDS = {"Q4_0": (0,), "Q5_0": (0,), "Q4_1": (0, 2), "Q5_1": (0, 2)}
 
 
@@ -79,6 +81,13 @@ def row_kinds(rng, n):
     out.append(("zero blocks", patchy))
     grid = (rng.integers(-8, 8, (4, n)) * 0.125)  # exactly on a 4-bit grid
     out.append(("on a grid", grid))
+    # Not realistic, but quantize() promises ggml's bytes for any floats: a few NaNs and infinities.
+    broken = normal(4)
+    broken[0, rng.choice(n, 5, replace=False)] = np.nan
+    broken[1, rng.choice(n, 5, replace=False)] = np.inf
+    broken[2, rng.choice(n, 5, replace=False)] = -np.inf
+    broken[3, :] = np.nan
+    out.append((NON_FINITE, broken))
     return [(name, rows.astype(np.float32)) for name, rows in out]
 
 
@@ -214,11 +223,16 @@ def main():
                     verdict = describe(ours, ref, matrix, name, bsize, type_size, kinds_of_rows)
                     failed |= verdict != "identical"
                     cells.append(verdict)
-                    other = gguf_bytes(name, matrix) if weights is None else None
+                    # gguf-py follows numpy, not C, where NaN and infinities meet comparisons and
+                    # integer casts: it is a reference for finite rows only.
+                    finite = np.array([k != NON_FINITE for k in kinds_of_rows])
+                    other = gguf_bytes(name, matrix[finite]) if weights is None else None
                     if other is None:
                         cells.append("-")
                     else:
-                        verdict = describe(ours, other, matrix, name, bsize, type_size, kinds_of_rows)
+                        ours = ours.reshape(matrix.shape[0], -1)[finite].reshape(-1)
+                        kinds = [k for k in kinds_of_rows if k != NON_FINITE]
+                        verdict = describe(ours, other, matrix[finite], name, bsize, type_size, kinds)
                         zero_signs = only_zero_signs(ours, other, name, type_size)
                         if verdict != "identical" and zero_signs is not None:
                             verdict = f"identical but {zero_signs} zero scales' signs"
