@@ -57,7 +57,7 @@ void iq4Weights(int size, const float* x, const float* qw, float* weight) noexce
 // magnitude group scale, each group scale a 6-bit multiple of d (low nibbles in bytes 4..7, two
 // high bits each in the 16-bit field at 2), and indices against the rounded scale. IQ4_NL (size
 // 32): the group scale itself as d.
-MATRYX_KERNEL void iq4Store(int size, const float* x, const float* scales, std::byte* y) noexcept {
+MATRYX_SIMD_KERNEL void iq4Store(int size, const float* x, const float* scales, std::byte* y) noexcept {
     uint8_t L[256];
     uint8_t* q4 = bytes(y + (size == 32 ? 2 : 8));
     if (size > 32) {

@@ -146,7 +146,7 @@ void weightedAffine(const float* x, const float* qw, int64_t n, int nmax, Emit e
 
 } // namespace
 
-MATRYX_KERNEL void q4_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
+MATRYX_SIMD_KERNEL void q4_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
     const int64_t blocks = n / 32;
     if (qw) {
         weightedSymmetric(x, qw, n, 8, [y](int64_t b, float d, const int8_t* L) {
@@ -170,7 +170,7 @@ MATRYX_KERNEL void q4_0(const float* x, std::byte* y, int64_t n, const float* qw
     }
 }
 
-MATRYX_KERNEL void q4_1(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
+MATRYX_SIMD_KERNEL void q4_1(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
     const int64_t blocks = n / 32;
     if (qw) {
         weightedAffine(x, qw, n, 15, [y](int64_t b, float d, float negMin, const uint8_t* L) {
@@ -197,7 +197,7 @@ MATRYX_KERNEL void q4_1(const float* x, std::byte* y, int64_t n, const float* qw
     }
 }
 
-MATRYX_KERNEL void q5_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
+MATRYX_SIMD_KERNEL void q5_0(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
     const int64_t blocks = n / 32;
     uint8_t levels[32];
     if (qw) {
@@ -225,7 +225,7 @@ MATRYX_KERNEL void q5_0(const float* x, std::byte* y, int64_t n, const float* qw
     }
 }
 
-MATRYX_KERNEL void q5_1(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
+MATRYX_SIMD_KERNEL void q5_1(const float* x, std::byte* y, int64_t n, const float* qw) noexcept {
     const int64_t blocks = n / 32;
     uint8_t levels[32];
     if (qw) {
@@ -256,7 +256,7 @@ MATRYX_KERNEL void q5_1(const float* x, std::byte* y, int64_t n, const float* qw
 // Importance does not change Q8_0 in ggml either. Blocks without NaN take the vector path: their
 // largest magnitude does not depend on the order of comparisons. ggml's running max propagates a
 // NaN until the next number replaces it, so blocks with one follow the scalar loop.
-MATRYX_KERNEL void q8_0(const float* x, std::byte* y, int64_t n, const float*) noexcept {
+MATRYX_SIMD_KERNEL void q8_0(const float* x, std::byte* y, int64_t n, const float*) noexcept {
     using namespace simd;
     for (int64_t b = 0; b < n / 32; ++b, x += 32, y += 34) {
         F8 v[4];

@@ -8,10 +8,23 @@
 
 #include <cstdint>
 
-// The helpers pass vectors by value but are always inlined, so GCC's note that such calls change
+#include "tensor/kernel_target.h"
+
+// The helpers pass vectors by value but are always inlined, so the note that such calls change
 // ABI without AVX does not apply.
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+// Marks a function that calls the helpers below. Clang checks the vector calling convention before
+// inlining and rejects an x86-64-v3 clone calling a baseline helper, so under Clang such functions
+// are compiled once, for baseline x86-64 (still vectorized, with SSE).
+#if defined(__clang__)
+#define MATRYX_SIMD_KERNEL
+#else
+#define MATRYX_SIMD_KERNEL MATRYX_KERNEL
 #endif
 
 namespace matryx::quantizers::simd {
