@@ -16,6 +16,7 @@ using Command = std::function<int()>;
 Command addInfoCommand(CLI::App& app);
 Command addTensorsCommand(CLI::App& app);
 Command addConvertCommand(CLI::App& app);
+Command addDevicesCommand(CLI::App& app);
 Command addStatsCommand(CLI::App& app);
 
 } // namespace matryx::cli

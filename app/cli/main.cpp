@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     commands["info"] = matryx::cli::addInfoCommand(app);
     commands["tensors"] = matryx::cli::addTensorsCommand(app);
     commands["convert"] = matryx::cli::addConvertCommand(app);
+    commands["devices"] = matryx::cli::addDevicesCommand(app);
     commands["stats"] = matryx::cli::addStatsCommand(app);
 
     try {
