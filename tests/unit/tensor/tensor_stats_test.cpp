@@ -19,7 +19,7 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 
 std::vector<std::byte> bytesOf(const std::vector<float>& v) {
     std::vector<std::byte> b(v.size() * sizeof(float));
-    std::memcpy(b.data(), v.data(), b.size());
+    if (!b.empty()) std::memcpy(b.data(), v.data(), b.size());
     return b;
 }
 
