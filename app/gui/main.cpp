@@ -1,10 +1,13 @@
 // matryx: the desktop application.
 //   matryx [FILE]                       open FILE, or the demo model when none is given
-//   matryx --screenshot out.png [...]   render the window to a PNG once the model is open, then quit
+//   matryx --screenshot out.png [...]   render the window to a PNG once the model is open (and, with
+//                                       --tensor, its statistics are shown), then quit
 
 #include "gui/demo_model.h"
 #include "gui/language_loader.h"
 #include "gui/main_window.h"
+#include "gui/tensor_stats_job.h"
+#include "tensor_inspector.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -13,6 +16,8 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
+#include <utility>
 
 using namespace matryx;
 
@@ -55,15 +60,32 @@ int main(int argc, char** argv) {
     const QString screenshot = parser.value(screenshotOption);
     if (!screenshot.isEmpty()) {
         const QString tensor = parser.value(tensorOption);
-        auto save = [&window, &app, screenshot, tensor](bool ok) {
-            if (ok && !tensor.isEmpty() && !window.selectTensor(tensor))
-                std::fprintf(stderr, "matryx: no tensor named %s\n", qPrintable(tensor));
+        const QString tab = parser.value(tabOption);
+        auto grab = [&window, &app, screenshot] {
             QTimer::singleShot(100, &app, [&window, &app, screenshot] {
                 const bool saved = window.grab().save(screenshot);
                 if (!saved)
                     std::fprintf(stderr, "matryx: cannot write %s\n", qPrintable(screenshot));
                 app.exit(saved ? 0 : 1);
             });
+        };
+        auto save = [&window, grab, tensor, tab](bool ok) {
+            if (!tab.isEmpty() && !window.showPage(tab))
+                std::fprintf(stderr, "matryx: no page named %s\n", qPrintable(tab));
+            if (ok && !tensor.isEmpty() && !window.selectTensor(tensor))
+                std::fprintf(stderr, "matryx: no tensor named %s\n", qPrintable(tensor));
+            if (!window.tensorStatsJob()->isRunning()) {
+                grab();
+                return;
+            }
+            // The picture shows the inspector with its statistics, or with why there are none.
+            auto fired = std::make_shared<bool>(false);
+            const auto done = [fired, grab] {
+                if (!std::exchange(*fired, true))
+                    grab();
+            };
+            QObject::connect(window.tensorInspector(), &TensorInspector::statsShown, &window, done);
+            QObject::connect(window.tensorStatsJob(), &TensorStatsJob::failed, &window, done);
         };
         QObject::connect(&window, &MainWindow::modelOpened, &app, [save] { save(true); });
         QObject::connect(&window, &MainWindow::openFailed, &app, [save] { save(false); });

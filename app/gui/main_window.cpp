@@ -1,7 +1,9 @@
 #include "gui/main_window.h"
 
 #include "gui/model_open_job.h"
+#include "gui/tensor_stats_job.h"
 #include "model_summary_label.h"
+#include "tensor_inspector.h"
 #include "tensor_table_model.h"
 
 #include <QAction>
@@ -16,8 +18,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QItemSelectionModel>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -26,7 +31,8 @@ namespace matryx {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), openJob_(new ModelOpenJob(this)), tensorModel_(new TensorTableModel(this)),
       tensorProxy_(new QSortFilterProxyModel(this)), tensorView_(new QTableView), filterEdit_(new QLineEdit),
-      summary_(new ModelSummaryLabel), busy_(new QLabel) {
+      summary_(new ModelSummaryLabel), busy_(new QLabel), statsJob_(new TensorStatsJob(this)),
+      inspector_(new TensorInspector), pages_(new QTabWidget) {
     setWindowTitle(tr("Matryx"));
     setAcceptDrops(true);
 
@@ -49,11 +55,30 @@ MainWindow::MainWindow(QWidget* parent)
     filterEdit_->setClearButtonEnabled(true);
     connect(filterEdit_, &QLineEdit::textChanged, tensorProxy_, &QSortFilterProxyModel::setFilterFixedString);
 
-    auto* central = new QWidget;
-    auto* layout = new QVBoxLayout(central);
+    auto* browser = new QWidget;
+    auto* layout = new QVBoxLayout(browser);
+    layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(filterEdit_);
     layout->addWidget(tensorView_);
-    setCentralWidget(central);
+
+    // Pages are found by object name, which --tab and showPage() use.
+    inspector_->setObjectName(QStringLiteral("inspector"));
+    pages_->addTab(inspector_, tr("Inspector"));
+    pages_->setDocumentMode(true);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(browser);
+    split->addWidget(pages_);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({460, 820});
+    setCentralWidget(split);
+
+    connect(tensorView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::inspectSelectedTensor);
+    connect(inspector_, &TensorInspector::binCountChanged, this, &MainWindow::computeInspectedStats);
+    connect(statsJob_, &TensorStatsJob::finished, inspector_, &TensorInspector::setStats);
+    connect(statsJob_, &TensorStatsJob::failed, inspector_, &TensorInspector::setError);
 
     statusBar()->addWidget(summary_, 1);
     statusBar()->addPermanentWidget(busy_);
@@ -65,7 +90,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(openJob_, &ModelOpenJob::failed, this, &MainWindow::showOpenError);
 
     createActions();
-    resize(1100, 720);
+    resize(1280, 800);
 }
 
 MainWindow::~MainWindow() = default;
@@ -97,6 +122,8 @@ void MainWindow::chooseFolder() {
 }
 
 void MainWindow::showModel(std::shared_ptr<const Model> model) {
+    statsJob_->cancel();
+    inspector_->setTensor(nullptr);
     model_ = std::move(model);
     tensorModel_->setModel(model_);
     summary_->setModel(model_.get());
@@ -129,6 +156,36 @@ bool MainWindow::selectTensor(const QString& name) {
     tensorView_->selectRow(proxyIndex.row());
     tensorView_->scrollTo(proxyIndex, QAbstractItemView::PositionAtCenter);
     return true;
+}
+
+void MainWindow::inspectSelectedTensor() {
+    const QModelIndexList rows = tensorView_->selectionModel()->selectedRows(TensorTableModel::Name);
+    const TensorInfo* tensor =
+        model_ && !rows.isEmpty() ? model_->findTensor(rows.first().data().toString().toStdString()) : nullptr;
+    // No selection (the filter hid the row) keeps the last tensor on show; the same tensor again
+    // keeps what is shown or being computed.
+    if (!tensor || QString::fromStdString(tensor->name) == inspector_->tensorName())
+        return;
+    inspector_->setTensor(tensor);
+    computeInspectedStats();
+}
+
+void MainWindow::computeInspectedStats() {
+    if (model_ && !inspector_->tensorName().isEmpty())
+        statsJob_->compute(model_, inspector_->tensorName(), inspector_->binCount());
+}
+
+bool MainWindow::showPage(const QString& name) {
+    for (int i = 0; i < pages_->count(); ++i)
+        if (pages_->widget(i)->objectName() == name) {
+            pages_->setCurrentIndex(i);
+            return true;
+        }
+    return false;
+}
+
+QString MainWindow::currentPageName() const {
+    return pages_->currentWidget() ? pages_->currentWidget()->objectName() : QString();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -12,11 +12,14 @@ class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
+class QTabWidget;
 
 namespace matryx {
 
 class ModelOpenJob;
 class ModelSummaryLabel;
+class TensorInspector;
+class TensorStatsJob;
 class TensorTableModel;
 
 class MainWindow : public QMainWindow {
@@ -31,8 +34,14 @@ public:
     // Selects and shows the named tensor; false if the open model has none of that name.
     bool selectTensor(const QString& name);
 
+    // Shows the page named `name` ("inspector"); false if there is no such page.
+    bool showPage(const QString& name);
+    QString currentPageName() const;
+
     QTableView* tensorView() const { return tensorView_; }
     QLineEdit* filterEdit() const { return filterEdit_; }
+    TensorInspector* tensorInspector() const { return inspector_; }
+    TensorStatsJob* tensorStatsJob() const { return statsJob_; }
 
 signals:
     void modelOpened();
@@ -48,6 +57,9 @@ private:
     void showOpenError(const QString& path, const QString& message);
     void chooseFile();
     void chooseFolder();
+    // Shows the tensor selected in the table in the inspector and starts computing its statistics.
+    void inspectSelectedTensor();
+    void computeInspectedStats();
 
     ModelOpenJob* openJob_;
     TensorTableModel* tensorModel_;
@@ -56,6 +68,9 @@ private:
     QLineEdit* filterEdit_;
     ModelSummaryLabel* summary_;
     QLabel* busy_;
+    TensorStatsJob* statsJob_;
+    TensorInspector* inspector_;
+    QTabWidget* pages_;
     std::shared_ptr<const Model> model_;
 };
 
