@@ -18,5 +18,7 @@ Command addTensorsCommand(CLI::App& app);
 Command addConvertCommand(CLI::App& app);
 Command addDevicesCommand(CLI::App& app);
 Command addStatsCommand(CLI::App& app);
+Command addPlanCommand(CLI::App& app);
+Command addQuantizeCommand(CLI::App& app);
 
 } // namespace matryx::cli

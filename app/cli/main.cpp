@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     commands["convert"] = matryx::cli::addConvertCommand(app);
     commands["devices"] = matryx::cli::addDevicesCommand(app);
     commands["stats"] = matryx::cli::addStatsCommand(app);
+    commands["plan"] = matryx::cli::addPlanCommand(app);
+    commands["quantize"] = matryx::cli::addQuantizeCommand(app);
 
     try {
         app.parse(argc, argv);
