@@ -153,7 +153,7 @@ step_fuzz() {
   log "Building the fuzzers (clang + libFuzzer) in $BUILD/fuzz"
   cmake -S "$ROOT" -B "$BUILD/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
     -DCMAKE_CXX_COMPILER=clang++ -DMATRYX_FUZZ=ON -DMATRYX_BUILD_GUI=OFF >/dev/null
-  cmake --build "$BUILD/fuzz" -j "$JOBS"
+  cmake --build "$BUILD/fuzz" -j "$JOBS" --target fuzzers
   local status=0
   for fuzzer in "$BUILD"/fuzz/tests/fuzz/fuzz_*; do
     case "$fuzzer" in *_seeds) continue ;; esac

@@ -4,6 +4,11 @@
 
 namespace matryx::jinja {
 
+// Out of the class: the entries' Value is incomplete there.
+size_t ValueDict::size() const {
+    return entries_.size();
+}
+
 const Value* ValueDict::find(std::string_view key) const {
     for (const auto& [k, v] : entries_)
         if (k == key) return &v;

@@ -28,7 +28,7 @@ public:
     // Replaces the value of an existing key in place, or appends a new entry.
     void set(std::string key, Value value);
     const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
-    size_t size() const { return entries_.size(); }
+    size_t size() const;
     // Deepest nesting of lists and dicts among the values, plus one.
     int depth() const { return depth_; }
     // Whether a value, at any depth, is a namespace.
