@@ -8,19 +8,14 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/generation_support.h"
 #include "infer/chat_template.h"
-#include "infer/generator.h"
-#include "infer/inference_model.h"
-#include "infer/inference_session.h"
-#include "infer/tokenizer.h"
 
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <random>
 #include <string>
 
 namespace matryx::cli {
@@ -37,40 +32,30 @@ struct ChatOptions {
     int64_t context = 0;
 };
 
-Progress* interruptTarget = nullptr;
-
-extern "C" void onChatInterrupt(int) {
-    if (interruptTarget) interruptTarget->cancel();
-}
-
 int fail(const Error& error, int code) {
     std::fprintf(stderr, "matryx-cli: %s\n", error.toString().c_str());
     return code;
 }
 
 int runChat(ChatOptions o) {
-    auto model = InferenceModel::open(o.path);
-    if (!model) return fail(model.error(), kExitBadInput);
-    auto vocabulary = Vocabulary::fromMetadata((*model)->model().metadata, o.path);
-    if (!vocabulary) return fail(vocabulary.error(), kExitBadInput);
-    auto tokenizer = makeTokenizer(*vocabulary);
-    if (!tokenizer) return fail(tokenizer.error(), kExitBadInput);
-    const Tokenizer& tok = **tokenizer;
     SessionOptions sessionOptions;
     sessionOptions.contextSize = o.context;
     sessionOptions.threads = o.threads;
-    auto session = InferenceSession::create(*model, sessionOptions);
-    if (!session) return fail(session.error(), kExitFailure);
-    Generator generator(*session, tok);
+    int exitCode = 0;
+    auto loaded = openForGeneration(o.path, sessionOptions, exitCode);
+    if (!loaded) return exitCode;
+    const Vocabulary& vocabulary = loaded->vocabulary;
+    const Tokenizer& tok = *loaded->tokenizer;
+    Generator generator(loaded->session, tok);
 
     ChatRenderOptions render;
     render.addGenerationPrompt = true;
-    if (vocabulary->bos) render.bosToken = std::string(vocabulary->text(*vocabulary->bos));
-    if (vocabulary->eos) render.eosToken = std::string(vocabulary->text(*vocabulary->eos));
+    if (vocabulary.bos) render.bosToken = std::string(vocabulary.text(*vocabulary.bos));
+    if (vocabulary.eos) render.eosToken = std::string(vocabulary.text(*vocabulary.eos));
     GenerationSettings settings;
     settings.maxTokens = o.tokens;
     settings.sampling = o.sampling;
-    settings.sampling.seed = o.seed < 0 ? std::random_device{}() : uint64_t(o.seed);
+    settings.sampling.seed = chosenSeed(o.seed);
 
     std::vector<ChatMessage> messages;
     if (!o.system.empty()) messages.push_back({"system", o.system});
@@ -90,7 +75,7 @@ int runChat(ChatOptions o) {
         }
         if (line.empty()) continue;
         messages.push_back({"user", line});
-        auto prompt = ChatTemplate::renderWithFallback(vocabulary->chatTemplate, messages, render);
+        auto prompt = ChatTemplate::renderWithFallback(vocabulary.chatTemplate, messages, render);
         if (!prompt) return fail(prompt.error(), kExitFailure);
         if (prompt->usedFallback && !warned) {
             std::fprintf(stderr, "note: using ChatML: %s\n", prompt->fallbackReason.c_str());
@@ -101,15 +86,10 @@ int runChat(ChatOptions o) {
         const std::vector<TokenId> ids = tok.encode(prompt->text, !bosInText, true);
 
         Progress progress;
-        interruptTarget = &progress;
-        const auto previous = std::signal(SIGINT, onChatInterrupt);
-        auto result = generator.generate(ids, settings, [](std::string_view text, TokenId) {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            std::fflush(stdout);
-            return true;
-        }, progress);
-        std::signal(SIGINT, previous);
-        interruptTarget = nullptr;
+        auto result = [&] {
+            const InterruptCancels interrupt(progress);
+            return generator.generate(ids, settings, printPiece, progress);
+        }();
         std::fputs("\n", stdout);
         if (!result) {
             std::fprintf(stderr, "matryx-cli: %s\n", result.error().toString().c_str());
@@ -136,15 +116,7 @@ Command addChatCommand(CLI::App& app) {
     sub->add_option("MODEL", o->path, "GGUF file, safetensors file or Hugging Face folder")->required();
     sub->add_option("--system", o->system, "System message");
     sub->add_option("-n,--n-predict", o->tokens, "Tokens per answer at most (-1: no limit)")->capture_default_str();
-    sub->add_option("--temp", o->sampling.temperature, "Temperature (0: greedy)")->capture_default_str();
-    sub->add_option("--top-k", o->sampling.topK, "Keep the K most likely tokens (0: off)")->capture_default_str();
-    sub->add_option("--top-p", o->sampling.topP, "Keep the most likely tokens up to this mass (1: off)")
-        ->capture_default_str();
-    sub->add_option("--min-p", o->sampling.minP, "Drop tokens below this fraction of the best one (0: off)")
-        ->capture_default_str();
-    sub->add_option("--repeat-penalty", o->sampling.repeatPenalty, "Penalty for recent tokens (1: off)")
-        ->capture_default_str();
-    sub->add_option("-s,--seed", o->seed, "Random seed (-1: random)")->capture_default_str();
+    addSamplingOptions(*sub, o->sampling, o->seed);
     sub->add_option("-t,--threads", o->threads, "Threads (0: every core)")->capture_default_str();
     sub->add_option("-c,--ctx-size", o->context, "Context size in tokens (0: the model's, at most 4096)")
         ->capture_default_str();
