@@ -2,10 +2,10 @@
 
 #include "infer/byte_level_encoding.h"
 #include "infer/pre_tokenizer.h"
-#include "infer/utf8.h"
+#include "infer/symbol_merge.h"
 
 #include <functional>
-#include <queue>
+#include <optional>
 #include <unordered_map>
 
 namespace matryx {
@@ -49,24 +49,6 @@ protected:
     std::string normalPiece(std::string_view tokenText) const override { return decodeByteLevel(tokenText); }
 
 private:
-    struct Symbol {
-        uint32_t start;
-        uint32_t length;
-        int prev;
-        int next;
-    };
-    struct Bigram {
-        int left;
-        int right;
-        int rank;
-        uint32_t size;
-    };
-    struct LaterFirst {
-        bool operator()(const Bigram& a, const Bigram& b) const noexcept {
-            return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
-        }
-    };
-
     void encodeWord(std::string_view word, std::vector<TokenId>& out) const {
         if (ignoreMerges_) {
             if (const auto id = vocab_.find(word)) {
@@ -74,50 +56,21 @@ private:
                 return;
             }
         }
-        std::vector<Symbol> symbols;
-        for (size_t offset = 0; offset < word.size();) {
-            const size_t length = std::min(word.size() - offset, utf8SequenceLength(word[offset]));
-            const int index = static_cast<int>(symbols.size());
-            symbols.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(length), index - 1,
-                               offset + length == word.size() ? -1 : index + 1});
-            offset += length;
-        }
-
-        std::priority_queue<Bigram, std::vector<Bigram>, LaterFirst> queue;
+        std::vector<MergeSymbol> symbols = utf8Symbols(word);
         std::string key;
-        auto addBigram = [&](int left, int right) {
-            if (left < 0 || right < 0)
-                return;
-            const Symbol& l = symbols[static_cast<size_t>(left)];
-            const Symbol& r = symbols[static_cast<size_t>(right)];
-            key.assign(word.substr(l.start, l.length));
-            key += ' ';
-            key += word.substr(r.start, r.length);
-            const auto it = ranks_.find(std::string_view(key));
-            if (it != ranks_.end())
-                queue.push({left, right, it->second, l.length + r.length});
-        };
-        for (int i = 1; i < static_cast<int>(symbols.size()); ++i)
-            addBigram(i - 1, i);
+        mergeSymbols<int, std::less<int>>(
+            symbols,
+            [&](const MergeSymbol& l, const MergeSymbol& r) -> std::optional<int> {
+                key.assign(word.substr(l.start, l.length));
+                key += ' ';
+                key += word.substr(r.start, r.length);
+                const auto it = ranks_.find(std::string_view(key));
+                if (it == ranks_.end())
+                    return std::nullopt;
+                return it->second;
+            });
 
-        while (!queue.empty()) {
-            const Bigram bigram = queue.top();
-            queue.pop();
-            Symbol& left = symbols[static_cast<size_t>(bigram.left)];
-            Symbol& right = symbols[static_cast<size_t>(bigram.right)];
-            // A bigram is stale once either side has merged with something else.
-            if (left.length == 0 || right.length == 0 || left.length + right.length != bigram.size)
-                continue;
-            left.length += right.length;
-            right.length = 0;
-            left.next = right.next;
-            if (right.next >= 0)
-                symbols[static_cast<size_t>(right.next)].prev = bigram.left;
-            addBigram(left.prev, bigram.left);
-            addBigram(bigram.left, left.next);
-        }
-
-        for (const Symbol& symbol : symbols) {
+        for (const MergeSymbol& symbol : symbols) {
             if (symbol.length == 0)
                 continue;
             const std::string_view text = word.substr(symbol.start, symbol.length);

@@ -1,10 +1,11 @@
 #include "infer/sentencepiece_tokenizer.h"
 
-#include "infer/utf8.h"
+#include "infer/symbol_merge.h"
 
 #include <array>
 #include <cstdio>
-#include <queue>
+#include <functional>
+#include <optional>
 
 namespace matryx {
 
@@ -58,68 +59,20 @@ protected:
     }
 
 private:
-    struct Symbol {
-        uint32_t start;
-        uint32_t length;
-        int prev;
-        int next;
-    };
-    struct Bigram {
-        int left;
-        int right;
-        float score;
-        uint32_t size;
-    };
-    struct LowerFirst {
-        bool operator()(const Bigram& a, const Bigram& b) const noexcept {
-            return a.score < b.score || (a.score == b.score && a.left > b.left);
-        }
-    };
-
     void encodeEscaped(std::string_view text, std::vector<TokenId>& out) const {
-        std::vector<Symbol> symbols;
-        for (size_t offset = 0; offset < text.size();) {
-            const size_t length = std::min(text.size() - offset, utf8SequenceLength(text[offset]));
-            const int index = static_cast<int>(symbols.size());
-            symbols.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(length), index - 1,
-                               offset + length == text.size() ? -1 : index + 1});
-            offset += length;
-        }
-
-        std::priority_queue<Bigram, std::vector<Bigram>, LowerFirst> queue;
-        auto addBigram = [&](int left, int right) {
-            if (left < 0 || right < 0)
-                return;
-            const Symbol& l = symbols[static_cast<size_t>(left)];
-            const Symbol& r = symbols[static_cast<size_t>(right)];
-            // Symbols next to each other are next to each other in the text.
-            const auto id = vocab_.find(text.substr(l.start, l.length + r.length));
-            if (!id)
-                return;
-            const float score = vocab_.scores.empty() ? 0.0f : vocab_.scores[static_cast<size_t>(*id)];
-            queue.push({left, right, score, l.length + r.length});
-        };
-        for (int i = 1; i < static_cast<int>(symbols.size()); ++i)
-            addBigram(i - 1, i);
-
-        while (!queue.empty()) {
-            const Bigram bigram = queue.top();
-            queue.pop();
-            Symbol& left = symbols[static_cast<size_t>(bigram.left)];
-            Symbol& right = symbols[static_cast<size_t>(bigram.right)];
-            if (left.length == 0 || right.length == 0 || left.length + right.length != bigram.size)
-                continue;
-            left.length += right.length;
-            right.length = 0;
-            left.next = right.next;
-            if (right.next >= 0)
-                symbols[static_cast<size_t>(right.next)].prev = bigram.left;
-            addBigram(left.prev, bigram.left);
-            addBigram(bigram.left, left.next);
-        }
+        std::vector<MergeSymbol> symbols = utf8Symbols(text);
+        mergeSymbols<float, std::greater<float>>(
+            symbols,
+            [&](const MergeSymbol& l, const MergeSymbol& r) -> std::optional<float> {
+                // Symbols next to each other are next to each other in the text.
+                const auto id = vocab_.find(text.substr(l.start, l.length + r.length));
+                if (!id)
+                    return std::nullopt;
+                return vocab_.scores.empty() ? 0.0f : vocab_.scores[static_cast<size_t>(*id)];
+            });
 
         for (int i = symbols.empty() ? -1 : 0; i != -1; i = symbols[static_cast<size_t>(i)].next) {
-            const Symbol& symbol = symbols[static_cast<size_t>(i)];
+            const MergeSymbol& symbol = symbols[static_cast<size_t>(i)];
             const std::string_view piece = text.substr(symbol.start, symbol.length);
             if (const auto id = vocab_.find(piece)) {
                 out.push_back(*id);
