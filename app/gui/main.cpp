@@ -74,18 +74,34 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "matryx: no page named %s\n", qPrintable(tab));
             if (ok && !tensor.isEmpty() && !window.selectTensor(tensor))
                 std::fprintf(stderr, "matryx: no tensor named %s\n", qPrintable(tensor));
-            if (!window.tensorStatsJob()->isRunning()) {
-                grab();
-                return;
-            }
-            // The picture shows the inspector with its statistics, or with why there are none.
-            auto fired = std::make_shared<bool>(false);
-            const auto done = [fired, grab] {
-                if (!std::exchange(*fired, true))
+            // The picture waits for the inspector's statistics (or why there are none) and for
+            // the tokenizer page, whichever of them is still being computed.
+            auto pending = std::make_shared<int>(0);
+            const auto done = [pending, grab] {
+                if (--*pending == 0)
                     grab();
             };
-            QObject::connect(window.tensorInspector(), &TensorInspector::statsShown, &window, done);
-            QObject::connect(window.tensorStatsJob(), &TensorStatsJob::failed, &window, done);
+            if (window.tensorStatsJob()->isRunning()) {
+                ++*pending;
+                auto fired = std::make_shared<bool>(false);
+                const auto once = [fired, done] {
+                    if (!std::exchange(*fired, true))
+                        done();
+                };
+                QObject::connect(window.tensorInspector(), &TensorInspector::statsShown, &window, once);
+                QObject::connect(window.tensorStatsJob(), &TensorStatsJob::failed, &window, once);
+            }
+            if (window.isTokenizerLoading()) {
+                ++*pending;
+                QObject::connect(&window, &MainWindow::tokenizerShown, &window,
+                                 done, Qt::SingleShotConnection);
+            }
+            if (window.isProbingDevice()) {
+                ++*pending;
+                QObject::connect(&window, &MainWindow::deviceShown, &window, done, Qt::SingleShotConnection);
+            }
+            if (*pending == 0)
+                grab();
         };
         QObject::connect(&window, &MainWindow::modelOpened, &app, [save] { save(true); });
         QObject::connect(&window, &MainWindow::openFailed, &app, [save] { save(false); });

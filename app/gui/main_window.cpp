@@ -1,87 +1,98 @@
 #include "gui/main_window.h"
 
+#include "gui/device_probe_job.h"
+#include "gui/log_forwarder.h"
 #include "gui/model_open_job.h"
+#include "gui/recent_files.h"
 #include "gui/tensor_stats_job.h"
+#include "gui/tokenizer_load_job.h"
+#include "log_view.h"
+#include "metadata_view.h"
+#include "model_browser.h"
 #include "model_summary_label.h"
 #include "tensor_inspector.h"
-#include "tensor_table_model.h"
+#include "tokenizer_view.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QItemSelectionModel>
-#include <QSortFilterProxyModel>
+#include <QPlainTextEdit>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableView>
-#include <QVBoxLayout>
+#include <QTreeView>
 
 namespace matryx {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), openJob_(new ModelOpenJob(this)), tensorModel_(new TensorTableModel(this)),
-      tensorProxy_(new QSortFilterProxyModel(this)), tensorView_(new QTableView), filterEdit_(new QLineEdit),
-      summary_(new ModelSummaryLabel), busy_(new QLabel), statsJob_(new TensorStatsJob(this)),
-      inspector_(new TensorInspector), pages_(new QTabWidget) {
+    : QMainWindow(parent), recent_(std::make_unique<RecentFiles>(settings_)), logForwarder_(new LogForwarder(this)),
+      openJob_(new ModelOpenJob(this)), statsJob_(new TensorStatsJob(this)), tokenizerJob_(new TokenizerLoadJob(this)),
+      deviceJob_(new DeviceProbeJob(this)), browser_(new ModelBrowser), inspector_(new TensorInspector),
+      metadata_(new MetadataView), tokenizer_(new TokenizerView), log_(new LogView),
+      logDock_(new QDockWidget(tr("Log"))), pages_(new QTabWidget), summary_(new ModelSummaryLabel),
+      busy_(new QLabel), device_(new QLabel(tr("Device: …"))) {
     setWindowTitle(tr("Matryx"));
     setAcceptDrops(true);
 
-    tensorProxy_->setSourceModel(tensorModel_);
-    tensorProxy_->setSortRole(TensorTableModel::SortRole);
-    tensorProxy_->setFilterKeyColumn(TensorTableModel::Name);
-    tensorProxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
-
-    tensorView_->setModel(tensorProxy_);
-    tensorView_->setSortingEnabled(true);
-    tensorView_->sortByColumn(-1, Qt::AscendingOrder); // file order until the user sorts
-    tensorView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    tensorView_->setSelectionMode(QAbstractItemView::SingleSelection);
-    tensorView_->setAlternatingRowColors(true);
-    tensorView_->verticalHeader()->hide();
-    tensorView_->verticalHeader()->setDefaultSectionSize(tensorView_->fontMetrics().height() + 6);
-    tensorView_->horizontalHeader()->setSectionResizeMode(TensorTableModel::Name, QHeaderView::Stretch);
-
-    filterEdit_->setPlaceholderText(tr("Filter tensors by name, e.g. blk.0. or attn_q"));
-    filterEdit_->setClearButtonEnabled(true);
-    connect(filterEdit_, &QLineEdit::textChanged, tensorProxy_, &QSortFilterProxyModel::setFilterFixedString);
-
-    auto* browser = new QWidget;
-    auto* layout = new QVBoxLayout(browser);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(filterEdit_);
-    layout->addWidget(tensorView_);
-
     // Pages are found by object name, which --tab and showPage() use.
     inspector_->setObjectName(QStringLiteral("inspector"));
+    metadata_->setObjectName(QStringLiteral("metadata"));
+    tokenizer_->setObjectName(QStringLiteral("tokenizer"));
+    browser_->setObjectName(QStringLiteral("browser"));
     pages_->addTab(inspector_, tr("Inspector"));
+    pages_->addTab(metadata_, tr("Metadata"));
+    pages_->addTab(tokenizer_, tr("Tokenizer"));
     pages_->setDocumentMode(true);
 
     auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(browser);
+    split->addWidget(browser_);
     split->addWidget(pages_);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
-    split->setSizes({460, 820});
+    split->setSizes({500, 780});
     setCentralWidget(split);
 
-    connect(tensorView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::inspectSelectedTensor);
+    logDock_->setObjectName(QStringLiteral("logDock"));
+    logDock_->setWidget(log_);
+    logDock_->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock_);
+    resizeDocks({logDock_}, {110}, Qt::Vertical);
+    connect(logForwarder_, &LogForwarder::messageLogged, log_, &LogView::append);
+
+    connect(browser_, &ModelBrowser::tensorSelected, this, &MainWindow::inspectTensor);
     connect(inspector_, &TensorInspector::binCountChanged, this, &MainWindow::computeInspectedStats);
     connect(statsJob_, &TensorStatsJob::finished, inspector_, &TensorInspector::setStats);
     connect(statsJob_, &TensorStatsJob::failed, inspector_, &TensorInspector::setError);
 
+    connect(tokenizerJob_, &TokenizerLoadJob::loaded, this, [this](std::shared_ptr<const Tokenizer> tokenizer) {
+        tokenizer_->setTokenizer(std::move(tokenizer));
+        if (tokenizer_->textEdit()->toPlainText().isEmpty())
+            tokenizer_->setText(tr("The quick brown fox jumps over the lazy dog. Quantization: 4-bit, 8-bit; ✓ 2026!"));
+        emit tokenizerShown();
+    });
+    connect(tokenizerJob_, &TokenizerLoadJob::failed, this, [this](const QString& message) {
+        tokenizer_->setTokenizer(nullptr, message);
+        logInfo(tr("No tokenizer for this model: %1").arg(message).toStdString());
+        emit tokenizerShown();
+    });
+
     statusBar()->addWidget(summary_, 1);
     statusBar()->addPermanentWidget(busy_);
+    statusBar()->addPermanentWidget(device_);
+    connect(deviceJob_, &DeviceProbeJob::finished, this, [this](const QString& device, const QString& detail) {
+        device_->setText(tr("Device: %1").arg(device));
+        device_->setToolTip(detail);
+        probingDevice_ = false;
+        emit deviceShown();
+    });
 
     connect(openJob_, &ModelOpenJob::started, this, [this](const QString& path) {
         busy_->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
@@ -90,7 +101,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(openJob_, &ModelOpenJob::failed, this, &MainWindow::showOpenError);
 
     createActions();
-    resize(1280, 800);
+    resize(1280, 860);
+    deviceJob_->start();
 }
 
 MainWindow::~MainWindow() = default;
@@ -100,10 +112,50 @@ void MainWindow::createActions() {
     auto* openFile = fileMenu->addAction(tr("&Open…"), this, &MainWindow::chooseFile);
     openFile->setShortcut(QKeySequence::Open);
     fileMenu->addAction(tr("Open &Folder…"), this, &MainWindow::chooseFolder);
+    recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fillRecentMenu();
     fileMenu->addSeparator();
     auto* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
+
+    auto* viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction* showLog = logDock_->toggleViewAction();
+    showLog->setText(tr("&Log"));
+    viewMenu->addAction(showLog);
 }
+
+void MainWindow::fillRecentMenu() {
+    const QStringList missing = recent_->removeMissing();
+    if (!missing.isEmpty()) {
+        const QString message =
+            tr("No longer found, removed from the recent files: %1").arg(missing.join(QStringLiteral(", ")));
+        statusBar()->showMessage(message, 8000);
+        logWarning(message.toStdString());
+    }
+    recentMenu_->clear();
+    const QStringList paths = recent_->paths();
+    for (int i = 0; i < paths.size(); ++i) {
+        const QString& path = paths[i];
+        QAction* action = recentMenu_->addAction(
+            QStringLiteral("&%1 %2").arg(i < 9 ? QString::number(i + 1) : QStringLiteral("1&0"), QFileInfo(path).fileName()),
+            this, [this, path] { openPath(path); });
+        action->setToolTip(path);
+        action->setStatusTip(path);
+    }
+    if (paths.isEmpty())
+        recentMenu_->addAction(tr("No recent files"))->setEnabled(false);
+    recentMenu_->addSeparator();
+    QAction* clear = recentMenu_->addAction(tr("&Clear List"), this, [this] {
+        recent_->clear();
+        fillRecentMenu();
+    });
+    clear->setEnabled(!paths.isEmpty());
+}
+
+QStringList MainWindow::recentFiles() const { return recent_->paths(); }
+
+bool MainWindow::isTokenizerLoading() const { return tokenizerJob_->isRunning(); }
 
 void MainWindow::openPath(const QString& path) { openJob_->open(path); }
 
@@ -125,17 +177,23 @@ void MainWindow::showModel(std::shared_ptr<const Model> model) {
     statsJob_->cancel();
     inspector_->setTensor(nullptr);
     model_ = std::move(model);
-    tensorModel_->setModel(model_);
+    browser_->setModel(model_);
+    metadata_->setModel(model_);
+    tokenizer_->setTokenizer(nullptr);
+    tokenizerJob_->load(model_);
     summary_->setModel(model_.get());
     busy_->clear();
+    const QString path = QString::fromStdString(model_->path.string());
     setWindowTitle(tr("%1 — Matryx").arg(QString::fromStdString(model_->path.filename().string())));
-    tensorView_->resizeColumnsToContents();
-    tensorView_->horizontalHeader()->setSectionResizeMode(TensorTableModel::Name, QHeaderView::Stretch);
+    recent_->add(path);
+    fillRecentMenu();
+    logInfo(tr("Opened %1: %2 tensors").arg(path).arg(model_->tensors.size()).toStdString());
     emit modelOpened();
 }
 
 void MainWindow::showOpenError(const QString& path, const QString& message) {
     busy_->clear();
+    logError(tr("Cannot open %1: %2").arg(path, message).toStdString());
     auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot open model"),
                                 tr("Matryx cannot open %1.").arg(QFileInfo(path).fileName()), QMessageBox::Ok, this);
     box->setInformativeText(message);
@@ -145,26 +203,12 @@ void MainWindow::showOpenError(const QString& path, const QString& message) {
     emit openFailed(message);
 }
 
-bool MainWindow::selectTensor(const QString& name) {
-    const auto matches = tensorModel_->match(tensorModel_->index(0, TensorTableModel::Name), Qt::DisplayRole, name, 1,
-                                             Qt::MatchExactly);
-    if (matches.isEmpty())
-        return false;
-    const QModelIndex proxyIndex = tensorProxy_->mapFromSource(matches.first());
-    if (!proxyIndex.isValid())
-        return false;
-    tensorView_->selectRow(proxyIndex.row());
-    tensorView_->scrollTo(proxyIndex, QAbstractItemView::PositionAtCenter);
-    return true;
-}
+bool MainWindow::selectTensor(const QString& name) { return browser_->selectTensor(name); }
 
-void MainWindow::inspectSelectedTensor() {
-    const QModelIndexList rows = tensorView_->selectionModel()->selectedRows(TensorTableModel::Name);
-    const TensorInfo* tensor =
-        model_ && !rows.isEmpty() ? model_->findTensor(rows.first().data().toString().toStdString()) : nullptr;
-    // No selection (the filter hid the row) keeps the last tensor on show; the same tensor again
-    // keeps what is shown or being computed.
-    if (!tensor || QString::fromStdString(tensor->name) == inspector_->tensorName())
+void MainWindow::inspectTensor(const QString& name) {
+    const TensorInfo* tensor = model_ ? model_->findTensor(name.toStdString()) : nullptr;
+    // The same tensor again keeps what is shown or being computed.
+    if (!tensor || name == inspector_->tensorName())
         return;
     inspector_->setTensor(tensor);
     computeInspectedStats();
@@ -176,15 +220,24 @@ void MainWindow::computeInspectedStats() {
 }
 
 bool MainWindow::showPage(const QString& name) {
+    if (name == browser_->objectName()) {
+        browser_->expandGroups(3);
+        browser_->view()->setFocus();
+        lastPage_ = name;
+        return true;
+    }
     for (int i = 0; i < pages_->count(); ++i)
         if (pages_->widget(i)->objectName() == name) {
             pages_->setCurrentIndex(i);
+            lastPage_ = name;
             return true;
         }
     return false;
 }
 
 QString MainWindow::currentPageName() const {
+    if (lastPage_ == browser_->objectName())
+        return lastPage_;
     return pages_->currentWidget() ? pages_->currentWidget()->objectName() : QString();
 }
 
@@ -195,6 +248,8 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
+    if (!event->mimeData()->hasUrls() || event->mimeData()->urls().isEmpty())
+        return;
     openPath(event->mimeData()->urls().first().toLocalFile());
     event->acceptProposedAction();
 }

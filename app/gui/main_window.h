@@ -1,26 +1,35 @@
 #pragma once
 
-// The main window wires actions, the open job and the widgets; it computes nothing itself.
+// The main window wires actions, jobs and widgets; it computes nothing itself. Left: the model
+// browser; right: pages (inspector, metadata, tokenizer); bottom: the log panel; status bar:
+// what the open model is and the compute device.
 
 #include "format/model.h"
 
 #include <QMainWindow>
+#include <QSettings>
 
 #include <memory>
 
+class QDockWidget;
 class QLabel;
-class QLineEdit;
-class QSortFilterProxyModel;
-class QTableView;
+class QMenu;
 class QTabWidget;
 
 namespace matryx {
 
+class DeviceProbeJob;
+class LogForwarder;
+class LogView;
+class MetadataView;
+class ModelBrowser;
 class ModelOpenJob;
 class ModelSummaryLabel;
+class RecentFiles;
 class TensorInspector;
 class TensorStatsJob;
-class TensorTableModel;
+class TokenizerLoadJob;
+class TokenizerView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -31,21 +40,37 @@ public:
     // Starts opening a file or folder; the window stays responsive while it loads.
     void openPath(const QString& path);
     const Model* model() const { return model_.get(); }
-    // Selects and shows the named tensor; false if the open model has none of that name.
+    // Selects the named tensor in the browser and shows it in the inspector; false if the open
+    // model has none of that name (or the browser's filter hides it).
     bool selectTensor(const QString& name);
 
-    // Shows the page named `name` ("inspector"); false if there is no such page.
+    // Shows the page named `name` ("inspector", "metadata", "tokenizer"; "browser" opens the
+    // first layers in the tree and gives it the focus); false if there is no such page.
     bool showPage(const QString& name);
     QString currentPageName() const;
 
-    QTableView* tensorView() const { return tensorView_; }
-    QLineEdit* filterEdit() const { return filterEdit_; }
+    // The recent files as the File menu lists them, newest first.
+    QStringList recentFiles() const;
+    bool isTokenizerLoading() const;
+    // True until the status bar shows the compute device.
+    bool isProbingDevice() const { return probingDevice_; }
+
+    ModelBrowser* modelBrowser() const { return browser_; }
+    MetadataView* metadataView() const { return metadata_; }
+    TokenizerView* tokenizerView() const { return tokenizer_; }
+    LogView* logView() const { return log_; }
+    QMenu* recentMenu() const { return recentMenu_; }
+    QLabel* deviceLabel() const { return device_; }
+    ModelSummaryLabel* summaryLabel() const { return summary_; }
     TensorInspector* tensorInspector() const { return inspector_; }
     TensorStatsJob* tensorStatsJob() const { return statsJob_; }
 
 signals:
     void modelOpened();
     void openFailed(const QString& message);
+    // The tokenizer page shows the open model's tokenizer, or why there is none.
+    void tokenizerShown();
+    void deviceShown();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -57,20 +82,31 @@ private:
     void showOpenError(const QString& path, const QString& message);
     void chooseFile();
     void chooseFolder();
-    // Shows the tensor selected in the table in the inspector and starts computing its statistics.
-    void inspectSelectedTensor();
+    void fillRecentMenu();
+    // Shows the named tensor in the inspector and starts computing its statistics.
+    void inspectTensor(const QString& name);
     void computeInspectedStats();
 
+    QSettings settings_;
+    std::unique_ptr<RecentFiles> recent_;
+    LogForwarder* logForwarder_;
     ModelOpenJob* openJob_;
-    TensorTableModel* tensorModel_;
-    QSortFilterProxyModel* tensorProxy_;
-    QTableView* tensorView_;
-    QLineEdit* filterEdit_;
+    TensorStatsJob* statsJob_;
+    TokenizerLoadJob* tokenizerJob_;
+    DeviceProbeJob* deviceJob_;
+    ModelBrowser* browser_;
+    TensorInspector* inspector_;
+    MetadataView* metadata_;
+    TokenizerView* tokenizer_;
+    LogView* log_;
+    QDockWidget* logDock_;
+    QTabWidget* pages_;
+    QMenu* recentMenu_ = nullptr;
     ModelSummaryLabel* summary_;
     QLabel* busy_;
-    TensorStatsJob* statsJob_;
-    TensorInspector* inspector_;
-    QTabWidget* pages_;
+    QLabel* device_;
+    QString lastPage_;
+    bool probingDevice_ = true;
     std::shared_ptr<const Model> model_;
 };
 

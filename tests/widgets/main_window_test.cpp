@@ -1,43 +1,115 @@
 #include "gui/language_loader.h"
 #include "gui/main_window.h"
+#include "gui/recent_files.h"
+#include "log_view.h"
+#include "metadata_view.h"
+#include "model_browser.h"
+#include "model_summary_label.h"
+#include "tensor_inspector.h"
+#include "tokenizer_view.h"
 
+#include "base/log.h"
+
+#include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
+#include <QUrl>
+
+#include <thread>
 
 using namespace matryx;
 
 class MainWindowTest : public QObject {
     Q_OBJECT
+private:
+    static QStringList logEntries(const MainWindow& window) {
+        QStringList entries;
+        for (int row = 0; row < window.logView()->entryCount(); ++row)
+            entries << window.logView()->entryText(row);
+        return entries;
+    }
+
+    QTemporaryDir settingsDir_;
+    QString demo_;
+
 private slots:
-    void opensTheDemoModelAndListsItsTensors() {
-        const QString demo = qEnvironmentVariable("MATRYX_DEMO_MODEL");
-        QVERIFY2(QFileInfo::exists(demo), "demo model missing: run packaging/bootstrap.sh models");
+    void initTestCase() {
+        // Recent files go to a throw-away settings file, never the user's.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("MatryxTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("main_window_test"));
+        demo_ = qEnvironmentVariable("MATRYX_DEMO_MODEL");
+    }
+
+    void opensTheDemoModelIntoEveryPage() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
         MainWindow window;
         window.show();
         QSignalSpy opened(&window, &MainWindow::modelOpened);
-        window.openPath(demo);
+        QSignalSpy tokenizerShown(&window, &MainWindow::tokenizerShown);
+        window.openPath(demo_);
         QVERIFY(opened.wait(10000));
         QVERIFY(window.model());
         const int tensors = static_cast<int>(window.model()->tensors.size());
-        QVERIFY(tensors > 100);
-        QCOMPARE(window.tensorView()->model()->rowCount(), tensors);
+        QCOMPARE(tensors, 272);
 
-        // The filter narrows the list to the first block's tensors.
-        window.filterEdit()->setText(QStringLiteral("blk.0."));
-        const int filtered = window.tensorView()->model()->rowCount();
-        QVERIFY(filtered > 0 && filtered < tensors);
-        for (int row = 0; row < filtered; ++row)
-            QVERIFY(window.tensorView()->model()->index(row, 0).data().toString().startsWith(QStringLiteral("blk.0.")));
+        // The tree: Embeddings, Layer 0 .. Layer 29 in numeric order, Output.
+        ModelBrowser* browser = window.modelBrowser();
+        QAbstractItemModel* tree = browser->view()->model();
+        QCOMPARE(tree->rowCount(), 32);
+        QCOMPARE(tree->index(0, 0).data().toString(), QStringLiteral("Embeddings"));
+        QCOMPARE(tree->index(3, 0).data().toString(), QStringLiteral("Layer 2"));
+        QCOMPARE(tree->index(11, 0).data().toString(), QStringLiteral("Layer 10"));
+        QCOMPARE(tree->index(31, 0).data().toString(), QStringLiteral("Output"));
+        QCOMPARE(browser->visibleTensorCount(), tensors);
 
+        // The filter narrows the tree to the first block's tensors.
+        browser->filterEdit()->setText(QStringLiteral("blk.0."));
+        QCOMPARE(tree->rowCount(), 1);
+        QCOMPARE(browser->visibleTensorCount(), 9);
+        browser->filterEdit()->clear();
+
+        // Selecting a tensor in the tree shows it in the inspector.
         QVERIFY(window.selectTensor(QStringLiteral("blk.0.attn_q.weight")));
+        QCOMPARE(window.tensorInspector()->tensorName(), QStringLiteral("blk.0.attn_q.weight"));
         QVERIFY(!window.selectTensor(QStringLiteral("no.such.tensor")));
+
+        // Metadata and tokenizer pages, and the status bar.
+        QCOMPARE(window.metadataView()->table()->model()->rowCount(), static_cast<int>(window.model()->metadata.size()));
+        QVERIFY(tokenizerShown.count() > 0 || tokenizerShown.wait(10000));
+        QVERIFY(window.tokenizerView()->tokenizer());
+        QCOMPARE(window.tokenizerView()->tokenizer()->vocabulary().size(), size_t{49152});
+        QVERIFY(window.summaryLabel()->text().startsWith(QStringLiteral("llama · GGUF · ")));
+        QVERIFY(window.summaryLabel()->text().contains(QStringLiteral("bits/weight")));
+
+        for (const QString& page : {QStringLiteral("metadata"), QStringLiteral("tokenizer"), QStringLiteral("inspector"),
+                                   QStringLiteral("browser")}) {
+            QVERIFY(window.showPage(page));
+            QCOMPARE(window.currentPageName(), page);
+        }
+        QVERIFY(!window.showPage(QStringLiteral("nothing")));
+    }
+
+    void showsTheComputeDevice() {
+        MainWindow window;
+        QSignalSpy shown(&window, &MainWindow::deviceShown);
+        QVERIFY(!window.isProbingDevice() || shown.wait(30000));
+        const QString text = window.deviceLabel()->text();
+        QVERIFY2(text == QStringLiteral("Device: CPU") || text.startsWith(QStringLiteral("Device: OpenCL ")),
+                 qPrintable(text));
     }
 
     void aBadFileShowsAnErrorDialog() {
@@ -58,6 +130,90 @@ private slots:
         QVERIFY(box->isVisible());
         QVERIFY(box->informativeText().contains(path));
         QVERIFY(!window.model());
+        // The log panel has the error too (next to what the device probe logs meanwhile).
+        QTRY_VERIFY2(logEntries(window).filter(path).size() == 1, qPrintable(logEntries(window).join(u'\n')));
+        QVERIFY(!window.recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+    }
+
+    void aMissingFileShowsAnErrorDialog() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("gone.gguf"));
+        MainWindow window;
+        window.show();
+        QSignalSpy failed(&window, &MainWindow::openFailed);
+        window.openPath(path);
+        QVERIFY(failed.wait(10000));
+        auto* box = window.findChild<QMessageBox*>(QStringLiteral("openErrorDialog"));
+        QVERIFY(box);
+        QVERIFY(box->informativeText().contains(path));
+    }
+
+    void droppingAFileOpensIt() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(demo_)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &drop);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(QString::fromStdString(window.model()->path.string()), demo_);
+    }
+
+    void coreLogMessagesReachThePanel() {
+        MainWindow window;
+        std::thread worker([] { logWarning("message from a worker thread"); });
+        worker.join();
+        QTRY_COMPARE(logEntries(window).count(QStringLiteral("message from a worker thread")), 1);
+    }
+
+    void recentFilesKeepTheNewestTenAndDropMissingOnes() {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
+        RecentFiles recent(settings);
+        QStringList made;
+        for (int i = 0; i < 12; ++i) {
+            made << dir.filePath(QStringLiteral("m%1.gguf").arg(i));
+            QFile file(made.last());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+        }
+        for (const QString& path : made)
+            recent.add(path);
+        recent.add(made[5]); // again: moves to the top, not twice
+        QStringList expected{made[5], made[11], made[10], made[9], made[8], made[7], made[6], made[4], made[3], made[2]};
+        QCOMPARE(recent.paths(), expected);
+
+        QVERIFY(QFile::remove(made[9]));
+        QVERIFY(QFile::remove(made[3]));
+        QCOMPARE(recent.removeMissing(), (QStringList{made[9], made[3]}));
+        expected.removeAll(made[9]);
+        expected.removeAll(made[3]);
+        QCOMPARE(recent.paths(), expected);
+        QCOMPARE(RecentFiles(settings).paths(), expected); // kept in the settings
+    }
+
+    void openingAddsToTheRecentMenu() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        {
+            QSettings settings;
+            RecentFiles(settings).clear();
+            RecentFiles(settings).add(settingsDir_.filePath(QStringLiteral("deleted.gguf")));
+        }
+        MainWindow window;
+        // The missing file is dropped when the menu is built.
+        QVERIFY(window.recentFiles().isEmpty());
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        window.openPath(demo_);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(window.recentFiles(), QStringList{QFileInfo(demo_).absoluteFilePath()});
+        QStringList tips;
+        for (QAction* action : window.recentMenu()->actions())
+            tips << action->toolTip();
+        QVERIFY(tips.contains(QFileInfo(demo_).absoluteFilePath()));
     }
 
     void switchingLanguageChangesVisibleStrings() {
