@@ -1,9 +1,11 @@
-// matryx-cli quantize IN OUT (--preset P | --plan plan.json) [--imatrix F] [--threads N] [--force]:
+// matryx-cli quantize IN OUT (--preset P | --plan plan.json) [--imatrix F] [--threads N] [--device D]
+// [--force]:
 // writes a GGUF file with the types the plan gives, streaming tensor by tensor.
 
 #include "base/units.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "compute/quantize_dispatch.h"
 #include "quant/importance_matrix.h"
 #include "quant/plan_json.h"
 #include "quant/quantize_pipeline.h"
@@ -26,6 +28,7 @@ struct QuantizeCliOptions {
     std::string planFile;
     std::string imatrix;
     int threads = 0;
+    std::string device; // empty: MATRYX_DEVICE, else auto
     bool force = false;
     bool quiet = false;
 };
@@ -87,7 +90,19 @@ int runQuantize(const QuantizeCliOptions& o) {
     for (const auto& w : resolved->warnings)
         std::cerr << "matryx-cli: warning: " << w << '\n';
 
+    auto request = o.device.empty() ? deviceRequestFromEnvironment() : parseDeviceRequest(o.device);
+    if (!request) {
+        std::cerr << "matryx-cli: " << request.error().toString() << '\n';
+        return kExitFailure;
+    }
+    auto device = openQuantizeDevice(*request);
+    if (!device) {
+        std::cerr << "matryx-cli: " << device.error().toString() << '\n';
+        return kExitFailure;
+    }
+
     QuantizeOptions options;
+    options.device = *device;
     options.overwrite = o.force ? Overwrite::Yes : Overwrite::No;
     options.threads = o.threads;
     if (!o.imatrix.empty()) options.importance = &importance.weights;
@@ -110,6 +125,9 @@ int runQuantize(const QuantizeCliOptions& o) {
                      "%zu with importance, in %.1f s\n",
                      o.output.c_str(), formatBytes(report->fileBytes).c_str(), resolved->bitsPerWeight(),
                      fileType, report->converted, report->copied, report->withImportance, seconds);
+        if (report->onDevice > 0)
+            std::fprintf(stderr, "%zu tensors quantized on %s\n", report->onDevice,
+                         options.device->description().c_str());
     }
     return 0;
 }
@@ -128,6 +146,8 @@ Command addQuantizeCommand(CLI::App& app) {
                     "Importance matrix from llama-imatrix (GGUF or legacy .dat); presets then choose as "
                     "llama.cpp does with one");
     sub->add_option("--threads", options->threads, "Worker threads (0: all cores)")->capture_default_str();
+    sub->add_option("--device", options->device,
+                    "auto (OpenCL on a GPU, else the CPU), cpu, opencl or opencl:N; default MATRYX_DEVICE or auto");
     sub->add_flag("--force", options->force, "Overwrite OUT if it exists");
     sub->add_flag("-q,--quiet", options->quiet, "No progress output");
     return [options] { return runQuantize(*options); };

@@ -1,6 +1,8 @@
 #include "quant/quantize_pipeline.h"
 
+#include "compute/quantize_dispatch.h"
 #include "format/gguf_writer.h"
+#include "quant/source_pages.h"
 #include "tensor/dequantize.h"
 #include "tensor/quantize.h"
 
@@ -8,9 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <set>
-#include <sys/mman.h>
 #include <thread>
-#include <unistd.h>
 
 namespace matryx {
 
@@ -47,22 +47,6 @@ constexpr uint64_t kMinFloatsPerWorker = 1u << 16;
 uint64_t rowsPerMatrix(const std::vector<int64_t>& shape, uint64_t rows) {
     return shape.size() > 1 && shape[1] > 0 ? std::min<uint64_t>(static_cast<uint64_t>(shape[1]), rows)
                                             : rows;
-}
-
-// Asks the kernel to reclaim the source pages of a tensor that has been written. Without this,
-// every page of a mapped source stays resident until the end and the peak grows with the model.
-// MADV_PAGEOUT never loses data: clean file pages are dropped and read again when touched, and
-// pages of a buffer in memory (a model held by the caller) are at most swapped. MADV_DONTNEED
-// would zero such a buffer. Best effort: kernels before Linux 5.4 refuse it, which costs memory.
-void releasePages(std::span<const std::byte> bytes) {
-#if defined(MADV_PAGEOUT)
-    static const uintptr_t page = static_cast<uintptr_t>(std::max(4096L, sysconf(_SC_PAGESIZE)));
-    const uintptr_t begin = (reinterpret_cast<uintptr_t>(bytes.data()) + page - 1) / page * page;
-    const uintptr_t end = (reinterpret_cast<uintptr_t>(bytes.data()) + bytes.size()) / page * page;
-    if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_PAGEOUT);
-#else
-    (void)bytes;
-#endif
 }
 
 class TensorQuantizer {
@@ -133,6 +117,8 @@ public:
         return {};
     }
 
+    size_t tensorsOnDevice() const { return onDevice_; }
+
     Status produce(size_t index, std::span<std::byte> out) {
         Status s = convert(index, out);
         releasePages(model_.data(model_.tensors[index]));
@@ -157,6 +143,8 @@ private:
             return internalError(t.name);
 
         const std::vector<float>* weights = importanceFor(t.name);
+        ComputeDevice* device = options_.device.get();
+        bool usedDevice = false;
         const uint64_t matrixRows = rowsPerMatrix(t.shape, rows);
         const uint64_t chunkRows =
             std::clamp<uint64_t>(options_.chunkBytes / (rowLength * sizeof(float)), 1, matrixRows);
@@ -171,6 +159,8 @@ private:
                 importance = weights->data() + (weights->size() == rowLength ? 0 : matrix * rowLength);
             // Each worker takes whole rows through both steps while they are in its cache. The
             // quantizers work row by row, so the bytes do not depend on the split.
+            // On a device the workers only dequantize; the chunk is then quantized in one call.
+            const bool onDevice = device && quantizesOnOpenCl(*device, r.target, importance != nullptr);
             const uint64_t workers =
                 std::clamp<uint64_t>(n * rowLength / kMinFloatsPerWorker, 1, static_cast<uint64_t>(threads_));
             const uint64_t share = (n + workers - 1) / workers;
@@ -182,7 +172,7 @@ private:
                 const std::span<float> f32(floats_.data() + first * rowLength,
                                            static_cast<size_t>(count * rowLength));
                 results[w] = dequantize(t.type, src.subspan(at * srcRowBytes, count * srcRowBytes), f32);
-                if (results[w])
+                if (results[w] && !onDevice)
                     results[w] = quantize(r.target, f32, static_cast<int64_t>(rowLength),
                                           out.subspan(at * dstRowBytes, count * dstRowBytes), importance);
             };
@@ -194,8 +184,17 @@ private:
                 thread.join();
             for (auto& s : results)
                 if (!s) return std::move(s).error();
+            if (onDevice) {
+                const std::span<const float> f32(floats_.data(), static_cast<size_t>(n * rowLength));
+                if (Status s = quantizeOn(*device, r.target, f32, static_cast<int64_t>(rowLength),
+                                          out.subspan(row * dstRowBytes, n * dstRowBytes), importance, threads_);
+                    !s)
+                    return s;
+                usedDevice = true;
+            }
             row += n;
         }
+        if (usedDevice) ++onDevice_;
         return {};
     }
 
@@ -218,6 +217,7 @@ private:
     int threads_ = 1;
     std::vector<float> floats_;
     std::set<std::string> ignored_; // importance vectors that do not fit their tensor
+    size_t onDevice_ = 0;
 };
 
 } // namespace
@@ -249,6 +249,7 @@ Result<QuantizeReport> quantizeModel(const Model& model, const ResolvedPlan& pla
     }
     std::error_code ec;
     report.fileBytes = std::filesystem::file_size(out, ec);
+    report.onDevice = quantizer.tensorsOnDevice();
     return report;
 }
 

@@ -16,12 +16,14 @@
 #include "base/atomic_file.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "compute/compute_device.h"
 #include "format/model.h"
 #include "quant/plan.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,9 @@ struct QuantizeOptions {
     int threads = 0;                           // 0: all cores
     const ImportanceMap* importance = nullptr; // not owned; read only during the call
     uint64_t chunkBytes = 16u << 20;           // f32 bytes dequantized at a time (at least one row)
+    // Where quantization kernels run (compute/quantize_dispatch.h); null: the CPU. The bytes are
+    // the same on every device; dequantization of the source stays on the CPU.
+    std::shared_ptr<ComputeDevice> device = nullptr;
 };
 
 struct QuantizeReport {
@@ -47,6 +52,7 @@ struct QuantizeReport {
     std::map<std::string, size_t> requantizedFrom; // their source type names -> tensor count
     size_t withImportance = 0;                     // tensors quantized with an importance vector
     uint64_t fileBytes = 0;                        // size of the written file
+    size_t onDevice = 0;                           // tensors quantized by OpenCL kernels
 };
 
 // Checks, before anything is written, that `plan` was resolved for `model` (same tensors and
