@@ -20,6 +20,7 @@ Command addDevicesCommand(CLI::App& app);
 Command addStatsCommand(CLI::App& app);
 Command addPlanCommand(CLI::App& app);
 Command addQuantizeCommand(CLI::App& app);
+Command addSliceCommand(CLI::App& app);
 Command addGenerateCommand(CLI::App& app);
 Command addChatCommand(CLI::App& app);
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     commands["stats"] = matryx::cli::addStatsCommand(app);
     commands["plan"] = matryx::cli::addPlanCommand(app);
     commands["quantize"] = matryx::cli::addQuantizeCommand(app);
+    commands["slice"] = matryx::cli::addSliceCommand(app);
     commands["generate"] = matryx::cli::addGenerateCommand(app);
     commands["chat"] = matryx::cli::addChatCommand(app);
 

@@ -5,6 +5,7 @@
 #include "base/units.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/matryoshka_quantize.h"
 #include "compute/quantize_dispatch.h"
 #include "quant/importance_matrix.h"
 #include "quant/plan_json.h"
@@ -31,6 +32,8 @@ struct QuantizeCliOptions {
     std::string device; // empty: MATRYX_DEVICE, else auto
     bool force = false;
     bool quiet = false;
+    bool matryoshka = false;
+    bool verbose = false;
 };
 
 Result<Plan> planFrom(const QuantizeCliOptions& o) {
@@ -55,6 +58,8 @@ void printRequantizeNote(const QuantizeReport& report) {
 }
 
 int runQuantize(const QuantizeCliOptions& o) {
+    if (o.matryoshka)
+        return runMatryoshkaQuantize({o.input, o.output, o.threads, o.force, o.quiet, o.verbose});
     if (o.preset.empty() == o.planFile.empty()) {
         std::cerr << "matryx-cli: give exactly one of --preset and --plan\n";
         return kExitFailure;
@@ -150,6 +155,10 @@ Command addQuantizeCommand(CLI::App& app) {
                     "auto (OpenCL on a GPU, else the CPU), cpu, opencl or opencl:N; default MATRYX_DEVICE or auto");
     sub->add_flag("--force", options->force, "Overwrite OUT if it exists");
     sub->add_flag("-q,--quiet", options->quiet, "No progress output");
+    sub->add_flag("--matryoshka", options->matryoshka,
+                  "Write one nested int8 file (see README) that matryx-cli slice cuts to 8, 6, 5, 4, 3 or 2 bits; "
+                  "prints each width's error next to round-to-nearest");
+    sub->add_flag("-v,--verbose", options->verbose, "With --matryoshka: the error table of every tensor");
     return [options] { return runQuantize(*options); };
 }
 
