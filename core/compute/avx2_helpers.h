@@ -35,6 +35,13 @@ MATRYX_AVX2 inline float hsum(__m256 v) noexcept {
     return _mm_cvtss_f32(s);
 }
 
+// sum + product with the product rounded to f32 first: the empty asm keeps the compiler from
+// fusing the two into one multiply-add, which ggml's tails do not do either.
+MATRYX_AVX2 inline float roundedAdd(float sum, float product) noexcept {
+    asm("" : "+x"(product));
+    return sum + product;
+}
+
 MATRYX_AVX2 inline int hsumInt(__m256i v) noexcept {
     __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));

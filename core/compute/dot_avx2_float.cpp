@@ -1,4 +1,6 @@
-// AVX2 dot products of float weights (F32, F16, BF16) with activations of the same type, and the
+// AVX2 dot products of float weights (F32, F16, BF16) with activations of the same type, in the
+// order of ggml's AVX2 vec_dot for each (four accumulators over steps of 32 elements, its lane
+// reduction, its f32 or double tail), so that each product is the same float; and the
 // AVX2 activation quantizers for Q8_0 / Q8_1 / F16 (same bytes as the portable ones: the same
 // scale, the same round-half-even, the same fp16 rounding).
 
@@ -9,14 +11,21 @@
 #include "compute/avx2_helpers.h"
 #include "compute/quant_blocks.h"
 
+#include <cmath>
+
 namespace matryx::dot {
 namespace {
 
 using namespace blocks;
 using namespace avx2;
 
+// How the eight lanes are added at the end: ggml's F32/F16 reduction uses two horizontal adds,
+// ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)); its BF16 one adds the halves' halves,
+// ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The elements after the last whole step are
+// added in f32 (F32) or in double (F16, BF16).
 struct F32Load {
     static constexpr size_t kBytes = 4;
+    static constexpr bool kHaddReduce = true, kDoubleTail = false;
     MATRYX_AVX2 static __m256 load(const std::byte* p) noexcept {
         return _mm256_loadu_ps(reinterpret_cast<const float*>(p));
     }
@@ -24,40 +33,58 @@ struct F32Load {
 };
 struct F16Load {
     static constexpr size_t kBytes = 2;
+    static constexpr bool kHaddReduce = true, kDoubleTail = true;
     MATRYX_AVX2 static __m256 load(const std::byte* p) noexcept { return _mm256_cvtph_ps(load128(p)); }
     static float scalar(const std::byte* p) noexcept { return loadFp16(p); }
 };
 struct Bf16Load {
     static constexpr size_t kBytes = 2;
+    static constexpr bool kHaddReduce = false, kDoubleTail = true;
     MATRYX_AVX2 static __m256 load(const std::byte* p) noexcept {
         return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(load128(p)), 16));
     }
     static float scalar(const std::byte* p) noexcept { return bf16ToF32(loadU16(p)); }
 };
 
-// Two accumulators per column hide the FMA latency when only one column is in flight (decoding).
+MATRYX_AVX2 inline float haddReduce(__m256 v) noexcept {
+    const __m128 t = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 pairs = _mm_hadd_ps(t, t);
+    return _mm_cvtss_f32(_mm_hadd_ps(pairs, pairs));
+}
+
+// fp16 and bf16 products are exact in f32, so fused and separate multiply-adds agree for them.
 template <class L, int NC>
 MATRYX_AVX2 void dotCols(const std::byte* w, const std::byte* act, size_t actStride, float* out,
                          size_t outStride, int64_t k) noexcept {
-    __m256 acc0[NC], acc1[NC];
+    __m256 acc[NC][4];
     for (int c = 0; c < NC; ++c)
-        acc0[c] = acc1[c] = _mm256_setzero_ps();
+        for (auto& a : acc[c])
+            a = _mm256_setzero_ps();
     int64_t i = 0;
-    for (; i + 16 <= k; i += 16) {
-        const __m256 w0 = L::load(w + size_t(i) * L::kBytes);
-        const __m256 w1 = L::load(w + size_t(i + 8) * L::kBytes);
-        for (int c = 0; c < NC; ++c) {
-            const std::byte* a = act + size_t(c) * actStride;
-            acc0[c] = _mm256_fmadd_ps(w0, L::load(a + size_t(i) * L::kBytes), acc0[c]);
-            acc1[c] = _mm256_fmadd_ps(w1, L::load(a + size_t(i + 8) * L::kBytes), acc1[c]);
+    for (; i + 32 <= k; i += 32) {
+        for (int j = 0; j < 4; ++j) {
+            const __m256 wj = L::load(w + size_t(i + 8 * j) * L::kBytes);
+            for (int c = 0; c < NC; ++c) {
+                const std::byte* a = act + size_t(c) * actStride + size_t(i + 8 * j) * L::kBytes;
+                acc[c][j] = _mm256_fmadd_ps(wj, L::load(a), acc[c][j]);
+            }
         }
     }
     for (int c = 0; c < NC; ++c) {
         const std::byte* a = act + size_t(c) * actStride;
-        float sum = hsum(_mm256_add_ps(acc0[c], acc1[c]));
-        for (int64_t j = i; j < k; ++j)
-            sum += L::scalar(w + size_t(j) * L::kBytes) * L::scalar(a + size_t(j) * L::kBytes);
-        out[size_t(c) * outStride] = sum;
+        const __m256 lanes = _mm256_add_ps(_mm256_add_ps(acc[c][0], acc[c][2]), _mm256_add_ps(acc[c][1], acc[c][3]));
+        const float reduced = L::kHaddReduce ? haddReduce(lanes) : hsum(lanes);
+        if constexpr (L::kDoubleTail) {
+            double sum = reduced;
+            for (int64_t j = i; j < k; ++j)
+                sum += double(L::scalar(w + size_t(j) * L::kBytes) * L::scalar(a + size_t(j) * L::kBytes));
+            out[size_t(c) * outStride] = float(sum);
+        } else {
+            float sum = reduced;
+            for (int64_t j = i; j < k; ++j)
+                sum = roundedAdd(sum, L::scalar(w + size_t(j) * L::kBytes) * L::scalar(a + size_t(j) * L::kBytes));
+            out[size_t(c) * outStride] = sum;
+        }
     }
 }
 

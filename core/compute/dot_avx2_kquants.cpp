@@ -3,6 +3,10 @@
 // unpacked into unsigned bytes once (the per-type `Unpacked` struct) and reused for every column.
 // Sub-block scales multiply the int16 pair sums in integers; offsets and minimums come from Q8_K's
 // per-16 sums (bsums); the f32 scale is applied once per super-block.
+//
+// The integer lanes and the float accumulation follow ggml's AVX2 vec_dot for each type (which
+// lane holds which partial sum, where the minimums are accumulated, how the lanes are added), so
+// that every product is the same float as llama.cpp's.
 
 #include "compute/dot_kernels.h"
 
@@ -11,6 +15,8 @@
 #include "compute/avx2_helpers.h"
 #include "compute/quant_blocks.h"
 #include "tensor/tables/iq_tables.h"
+
+#include <cmath>
 
 namespace matryx::dot {
 namespace {
@@ -30,9 +36,14 @@ MATRYX_AVX2 inline __m256i perSixteen(const int16_t w[16]) noexcept {
     return load256(w);
 }
 
+// How the minimums' float sums are kept: not at all, in the main accumulator before the block's
+// scaled sum (Q2_K), in four lanes of sub-block pairs (Q4_K) or as one scalar (Q5_K).
+enum class MinSum { None, SharedLanes, FourLanes, Scalar };
+
 // Q2_K: values 0..3, 16 sub-blocks of 16 with a 4-bit scale and a 4-bit min each.
 struct Q2_KK {
     static constexpr size_t wBytes = Q2_K::bytes;
+    static constexpr MinSum kMinSum = MinSum::SharedLanes;
     struct Unpacked {
         __m256i q[8]; // 32 values each, elements 32i .. 32i + 31
         int scale[16];
@@ -71,24 +82,21 @@ struct Q2_KK {
 };
 
 // Q3_K: values -4..3 stored as 2 low bits plus a high bit; here shifted to 0..7, with the 4 taken
-// back through bsums. 16 sub-blocks of 16 with signed 6-bit scales.
+// back from each int16 pair sum (not through bsums, so that each lane holds ggml's partial sum).
+// 16 sub-blocks of 16 with signed 6-bit scales.
 struct Q3_KK {
     static constexpr size_t wBytes = Q3_K::bytes;
+    static constexpr MinSum kMinSum = MinSum::None;
     struct Unpacked {
         __m256i q[8];
         int scale[16];
-        __m256i scales16; // the same scales as int16, for the offset
         float d, dmin;
     };
     MATRYX_AVX2 static void unpack(const std::byte* w, Unpacked& u) noexcept {
         int8_t scales[16];
         scalesQ3K(u8s(w + Q3_K::scales), scales);
-        alignas(32) int16_t s16[16];
-        for (int s = 0; s < 16; ++s) {
+        for (int s = 0; s < 16; ++s)
             u.scale[s] = scales[s];
-            s16[s] = scales[s];
-        }
-        u.scales16 = perSixteen(s16);
         const __m256i three = _mm256_set1_epi8(3);
         const __m256i hm = load256(w + Q3_K::hmask);
         for (int n = 0; n < 2; ++n) {
@@ -105,14 +113,15 @@ struct Q3_KK {
         u.dmin = 0.0f;
     }
     MATRYX_AVX2 static __m256i dot(const Unpacked& u, const std::byte* a, __m256i& minSum) noexcept {
+        const __m256i four = _mm256_set1_epi8(4);
         __m256i sum = _mm256_setzero_si256();
         for (int i = 0; i < 8; ++i) {
-            const __m256i pairs = _mm256_maddubs_epi16(u.q[i], qs8(a, i));
+            const __m256i y = qs8(a, i);
+            const __m256i pairs = _mm256_sub_epi16(_mm256_maddubs_epi16(u.q[i], y), _mm256_maddubs_epi16(four, y));
             sum = _mm256_add_epi32(sum, scalePairs(pairs, u.scale[2 * i], u.scale[2 * i + 1]));
         }
-        const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(bsums(a), u.scales16), 2);
         minSum = _mm256_setzero_si256();
-        return _mm256_sub_epi32(sum, offset);
+        return sum;
     }
 };
 
@@ -120,6 +129,7 @@ struct Q3_KK {
 template <bool kFifthBit> struct Q45_KK {
     using L = std::conditional_t<kFifthBit, Q5_K, Q4_K>;
     static constexpr size_t wBytes = L::bytes;
+    static constexpr MinSum kMinSum = kFifthBit ? MinSum::Scalar : MinSum::FourLanes;
     struct Unpacked {
         __m256i q[8];
         int scale[8];
@@ -168,6 +178,7 @@ template <bool kFifthBit> struct Q45_KK {
 // signed 8-bit scales. The 32 comes back through bsums.
 struct Q6_KK {
     static constexpr size_t wBytes = Q6_K::bytes;
+    static constexpr MinSum kMinSum = MinSum::None;
     struct Unpacked {
         __m256i q[8];
         int scale[16];
@@ -215,6 +226,7 @@ struct Q6_KK {
 // IQ4_XS: 8 sub-blocks of 32 non-linear 4-bit values (the IQ4_NL levels) with signed 6-bit scales.
 struct Iq4XsK {
     static constexpr size_t wBytes = Iq4Xs::bytes;
+    static constexpr MinSum kMinSum = MinSum::None;
     struct Unpacked {
         __m256i q[8];    // signed levels
         __m256i absQ[8]; // their magnitudes, for the sign trick
@@ -243,26 +255,55 @@ struct Iq4XsK {
     }
 };
 
+// Adjacent pairs of the eight int32 lanes, as four lanes: the per-sub-block-pair minimum sums.
+MATRYX_AVX2 inline __m128i pairLanes(__m256i v) noexcept {
+    const __m256i pairs = _mm256_hadd_epi32(v, _mm256_setzero_si256());
+    return _mm256_castsi256_si128(_mm256_permute4x64_epi64(pairs, 0b1000));
+}
+
+MATRYX_AVX2 inline float hsum4(__m128 v) noexcept {
+    v = _mm_add_ps(v, _mm_movehl_ps(v, v));
+    return _mm_cvtss_f32(_mm_add_ss(v, _mm_movehdup_ps(v)));
+}
+
+// The minimums enter with a negative scale, as ggml's do: acc + (-d * m) rounds like acc - d * m.
 template <class K, int NC>
 MATRYX_AVX2 void dotCols(const std::byte* w, const std::byte* act, size_t actStride, float* out,
                          size_t outStride, int64_t blocks) noexcept {
-    __m256 acc[NC], accMin[NC];
-    for (int c = 0; c < NC; ++c)
-        acc[c] = accMin[c] = _mm256_setzero_ps();
+    __m256 acc[NC];
+    __m128 accMin[NC];
+    float minScalar[NC];
+    for (int c = 0; c < NC; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        accMin[c] = _mm_setzero_ps();
+        minScalar[c] = 0.0f;
+    }
     typename K::Unpacked u;
     for (int64_t b = 0; b < blocks; ++b) {
         K::unpack(w + size_t(b) * K::wBytes, u);
         for (int c = 0; c < NC; ++c) {
             const std::byte* ab = act + size_t(c) * actStride + size_t(b) * Q8_K::bytes;
             const float da = loadF32(ab + Q8_K::d);
+            const float dmin = -da * u.dmin;
             __m256i minSum;
             const __m256i sum = K::dot(u, ab, minSum);
+            if constexpr (K::kMinSum == MinSum::SharedLanes)
+                acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(dmin), _mm256_cvtepi32_ps(minSum), acc[c]);
+            else if constexpr (K::kMinSum == MinSum::FourLanes)
+                accMin[c] = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(pairLanes(minSum)), accMin[c]);
+            else if constexpr (K::kMinSum == MinSum::Scalar)
+                minScalar[c] = std::fma(dmin, float(hsumInt(minSum)), minScalar[c]);
             acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(da * u.d), _mm256_cvtepi32_ps(sum), acc[c]);
-            accMin[c] = _mm256_fmadd_ps(_mm256_set1_ps(da * u.dmin), _mm256_cvtepi32_ps(minSum), accMin[c]);
         }
     }
-    for (int c = 0; c < NC; ++c)
-        out[size_t(c) * outStride] = hsum(acc[c]) - hsum(accMin[c]);
+    for (int c = 0; c < NC; ++c) {
+        float total = hsum(acc[c]);
+        if constexpr (K::kMinSum == MinSum::FourLanes)
+            total += hsum4(accMin[c]);
+        else if constexpr (K::kMinSum == MinSum::Scalar)
+            total += minScalar[c];
+        out[size_t(c) * outStride] = total;
+    }
 }
 
 template <class K>
