@@ -23,5 +23,7 @@ Command addQuantizeCommand(CLI::App& app);
 Command addSliceCommand(CLI::App& app);
 Command addGenerateCommand(CLI::App& app);
 Command addChatCommand(CLI::App& app);
+Command addPerplexityCommand(CLI::App& app);
+Command addKldCommand(CLI::App& app);
 
 } // namespace matryx::cli

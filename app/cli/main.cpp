@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     commands["slice"] = matryx::cli::addSliceCommand(app);
     commands["generate"] = matryx::cli::addGenerateCommand(app);
     commands["chat"] = matryx::cli::addChatCommand(app);
+    commands["perplexity"] = matryx::cli::addPerplexityCommand(app);
+    commands["kld"] = matryx::cli::addKldCommand(app);
 
     try {
         app.parse(argc, argv);
