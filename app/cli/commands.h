@@ -25,5 +25,6 @@ Command addGenerateCommand(CLI::App& app);
 Command addChatCommand(CLI::App& app);
 Command addPerplexityCommand(CLI::App& app);
 Command addKldCommand(CLI::App& app);
+Command addImatrixCommand(CLI::App& app);
 
 } // namespace matryx::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     commands["chat"] = matryx::cli::addChatCommand(app);
     commands["perplexity"] = matryx::cli::addPerplexityCommand(app);
     commands["kld"] = matryx::cli::addKldCommand(app);
+    commands["imatrix"] = matryx::cli::addImatrixCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #include "tensor/dequantize.h"
 
 #include <new>
+#include <string>
 
 namespace matryx {
 
@@ -58,6 +59,16 @@ Result<ForwardPass> ForwardPass::create(const ModelConfig& config, const ModelWe
     return pass;
 }
 
+std::string layerWeightName(int64_t layer, std::string_view role) {
+    return "blk." + std::to_string(layer) + "." + std::string(role) + ".weight";
+}
+
+void ForwardPass::observe(int64_t il, std::string_view role, const float* x, int64_t rows, int64_t columns) const {
+    if (!observer_) return;
+    const std::string name = il >= 0 ? layerWeightName(il, role) : std::string(role);
+    observer_->observe(name, x, rows, columns, columns);
+}
+
 void ForwardPass::embed(const int32_t* tokens, int64_t count) {
     const MatrixView& e = weights_->tokenEmbedding;
     const DequantizeBlocksFn dequantize = dequantizeBlocksFunction(e.type);
@@ -90,6 +101,8 @@ void ForwardPass::attentionBlock(int64_t il, int64_t count, int64_t first, int64
     for (int64_t t = 0; t < count; ++t)
         rmsNorm(x_.data() + t * c.embedding, w.attnNorm.data(), h_.data() + t * c.embedding, c.embedding,
                 c.rmsEpsilon);
+    for (const char* role : {"attn_q", "attn_k", "attn_v"})
+        observe(il, role, h_.data(), count, c.embedding);
     const MatmulTarget qkv[] = {{w.q, q_.data(), qw}, {w.k, k_.data(), kw}, {w.v, v_.data(), vw}};
     multiply(qkv, h_.data(), c.embedding, count, c.embedding, matmulWorkspace_, matmul_);
     addBias(q_.data(), count, qw, w.qBias);
@@ -124,6 +137,7 @@ void ForwardPass::attentionBlock(int64_t il, int64_t count, int64_t first, int64
     attend(shape, q_.data() + rowsFrom * qw, qw, cache, il, first + rowsFrom, rows, attn_.data(), aw,
            attentionWorkspace_, threads_);
 
+    observe(il, "attn_output", attn_.data(), rows, aw);
     multiply(w.o, o_.data(), c.embedding, attn_.data(), rows, aw, matmulWorkspace_, matmul_);
     addBias(o_.data(), rows, c.embedding, w.oBias);
     for (int64_t t = 0; t < rows; ++t) {
@@ -145,6 +159,8 @@ void ForwardPass::feedForwardBlock(int64_t il, int64_t rows) {
     for (int64_t t = 0; t < rows; ++t)
         rmsNorm(x_.data() + t * c.embedding, w.ffnNorm.data(), h_.data() + t * c.embedding, c.embedding,
                 c.rmsEpsilon);
+    observe(il, "ffn_gate", h_.data(), rows, c.embedding);
+    observe(il, "ffn_up", h_.data(), rows, c.embedding);
     const MatmulTarget gateUp[] = {{w.gate, gate_.data(), c.feedForward}, {w.up, up_.data(), c.feedForward}};
     multiply(gateUp, h_.data(), c.embedding, rows, c.embedding, matmulWorkspace_, matmul_);
     addBias(gate_.data(), rows, c.feedForward, w.gateBias);
@@ -157,6 +173,7 @@ void ForwardPass::feedForwardBlock(int64_t il, int64_t rows) {
         else
             swigluApprox(g, u, c.feedForward);
     }
+    observe(il, "ffn_down", gate_.data(), rows, c.feedForward);
     multiply(w.down, o_.data(), c.embedding, gate_.data(), rows, c.feedForward, matmulWorkspace_, matmul_);
     addBias(o_.data(), rows, c.embedding, w.downBias);
     for (int64_t t = 0; t < rows; ++t) {
@@ -184,6 +201,8 @@ Status ForwardPass::run(const int32_t* tokens, int64_t count, int64_t first, boo
     for (int64_t t = 0; t < rows; ++t)
         rmsNorm(x_.data() + t * c.embedding, weights_->outputNorm.data(), h_.data() + t * c.embedding, c.embedding,
                 c.rmsEpsilon);
+    // A tied output reads the token embedding, and llama.cpp names the product after it.
+    observe(-1, weights_->tiedOutput ? "token_embd.weight" : "output.weight", h_.data(), rows, c.embedding);
     multiply(weights_->output, logits, c.vocabulary, h_.data(), rows, c.embedding, matmulWorkspace_, matmul_);
     if (c.finalSoftcap > 0.0f) softcap(logits, rows * c.vocabulary, c.finalSoftcap);
     return {};

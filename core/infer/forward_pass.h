@@ -11,6 +11,7 @@
 #include "compute/matmul.h"
 #include "infer/attention.h"
 #include "infer/kv_cache.h"
+#include "infer/matmul_observer.h"
 #include "infer/model_config.h"
 #include "infer/model_weights.h"
 
@@ -27,6 +28,10 @@ public:
 
     int64_t batch() const noexcept { return batch_; }
 
+    // Shows the input of every matrix product to `observer` (null: to nobody, the default) until
+    // set again. The observer is the caller's and must outlive the passes it watches.
+    void setObserver(MatmulObserver* observer) noexcept { observer_ = observer; }
+
     // Runs tokens[0..count) (count <= batch, ids already checked against the vocabulary) at
     // positions first.. first + count - 1, storing their keys and values in `cache`. Writes the
     // logits of every token (allLogits, count rows) or of the last one (one row) to `logits`.
@@ -42,11 +47,13 @@ private:
     void attentionBlock(int64_t il, int64_t count, int64_t first, int64_t rowsFrom, KvCache& cache);
     void feedForwardBlock(int64_t il, int64_t rows);
     void ropeTables(int64_t count, int64_t first);
+    void observe(int64_t il, std::string_view role, const float* x, int64_t rows, int64_t columns) const;
 
     const ModelConfig* config_;
     const ModelWeights* weights_;
     int64_t batch_ = 0;
     int threads_ = 1;
+    MatmulObserver* observer_ = nullptr;
     MatmulOptions matmul_;
     MatmulWorkspace matmulWorkspace_;
     AttentionWorkspace attentionWorkspace_;

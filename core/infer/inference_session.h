@@ -60,6 +60,10 @@ public:
     int64_t contextSize() const noexcept { return cache_.positions(); }
     const InferenceModel& model() const noexcept { return *model_; }
 
+    // Shows the input of every matrix product of later evaluate() calls to `observer` (null:
+    // nobody). The observer is the caller's; it must outlive those calls or be unset before.
+    void setMatmulObserver(MatmulObserver* observer) noexcept { pass_.setObserver(observer); }
+
     // Forgets positions from `positions` on (no effect if already shorter).
     void truncate(int64_t positions) noexcept;
     void reset() noexcept { position_ = 0; }
