@@ -48,6 +48,7 @@ int runMatryoshkaQuantize(const MatryoshkaCliOptions& o) {
     MatryoshkaOptions options;
     options.overwrite = o.force ? Overwrite::Yes : Overwrite::No;
     options.threads = o.threads;
+    options.device = o.device;
     StderrProgress progress(!o.quiet);
     const auto start = std::chrono::steady_clock::now();
     auto report = writeMatryoshkaModel(*model, o.output, options, progress);
@@ -62,9 +63,12 @@ int runMatryoshkaQuantize(const MatryoshkaCliOptions& o) {
                      "note: %zu nested tensors were already quantized; they were dequantized first, so the "
                      "errors above are against the dequantized values and add to the source's\n",
                      report->requantized);
-    if (!o.quiet)
+    if (!o.quiet) {
         std::fprintf(stderr, "wrote %s (%s): %zu tensors nested, %zu carried, in %.1f s\n", o.output.c_str(),
                      formatBytes(report->fileBytes).c_str(), report->nested.size(), report->carried, seconds);
+        if (report->onDevice > 0)
+            std::fprintf(stderr, "%zu tensors nested on %s\n", report->onDevice, o.device->description().c_str());
+    }
     return 0;
 }
 

@@ -2,6 +2,9 @@
 
 // matryx-cli quantize IN OUT --matryoshka: the nested-file branch of the quantize command.
 
+#include "compute/compute_device.h"
+
+#include <memory>
 #include <string>
 
 namespace matryx::cli {
@@ -13,6 +16,7 @@ struct MatryoshkaCliOptions {
     bool force = false;
     bool quiet = false;
     bool verbose = false; // the error table for every tensor, not only the summary
+    std::shared_ptr<ComputeDevice> device; // where the nesting runs; null: the CPU
 };
 
 // Writes the nested GGUF file and prints the error report; returns the exit code.

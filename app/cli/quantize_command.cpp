@@ -58,8 +58,19 @@ void printRequantizeNote(const QuantizeReport& report) {
 }
 
 int runQuantize(const QuantizeCliOptions& o) {
+    auto request = o.device.empty() ? deviceRequestFromEnvironment() : parseDeviceRequest(o.device);
+    if (!request) {
+        std::cerr << "matryx-cli: " << request.error().toString() << '\n';
+        return kExitFailure;
+    }
+    auto device = openQuantizeDevice(*request);
+    if (!device) {
+        std::cerr << "matryx-cli: " << device.error().toString() << '\n';
+        return kExitFailure;
+    }
+
     if (o.matryoshka)
-        return runMatryoshkaQuantize({o.input, o.output, o.threads, o.force, o.quiet, o.verbose});
+        return runMatryoshkaQuantize({o.input, o.output, o.threads, o.force, o.quiet, o.verbose, *device});
     if (o.preset.empty() == o.planFile.empty()) {
         std::cerr << "matryx-cli: give exactly one of --preset and --plan\n";
         return kExitFailure;
@@ -94,17 +105,6 @@ int runQuantize(const QuantizeCliOptions& o) {
     }
     for (const auto& w : resolved->warnings)
         std::cerr << "matryx-cli: warning: " << w << '\n';
-
-    auto request = o.device.empty() ? deviceRequestFromEnvironment() : parseDeviceRequest(o.device);
-    if (!request) {
-        std::cerr << "matryx-cli: " << request.error().toString() << '\n';
-        return kExitFailure;
-    }
-    auto device = openQuantizeDevice(*request);
-    if (!device) {
-        std::cerr << "matryx-cli: " << device.error().toString() << '\n';
-        return kExitFailure;
-    }
 
     QuantizeOptions options;
     options.device = *device;

@@ -1,5 +1,6 @@
 #include "quant/matryoshka_quantizer.h"
 
+#include "compute/opencl_matryoshka.h"
 #include "quant/matryoshka_slice.h"
 #include "quant/row_workers.h"
 #include "tensor/float_convert.h"
@@ -10,6 +11,8 @@
 #include <cmath>
 
 namespace matryx {
+
+static_assert(kOpenClNestGroup == kMatryoshkaGroup, "the kernel nests the same groups");
 
 namespace {
 
@@ -104,6 +107,18 @@ Status nestRows(std::span<const float> src, int64_t rowLength, std::span<int8_t>
                    scales.data() + first * groupsPerRow, mins.data() + first * groupsPerRow);
         return {};
     });
+}
+
+Status nestValuesOn(ComputeDevice& device, std::span<const float> src, std::span<int8_t> codes,
+                    std::span<uint16_t> scales, std::span<uint16_t> mins, int threads) {
+    const auto cpu = [&] { return nestRows(src, kMatryoshkaGroup, codes, scales, mins, threads); };
+    const size_t groups = src.size() / kMatryoshkaGroup;
+    if (src.empty() || src.size() % kMatryoshkaGroup != 0 || codes.size() != src.size() || scales.size() != groups ||
+        mins.size() != groups)
+        return cpu(); // reports the caller's mistake as the CPU path words it
+    return device.run(
+        "Matryoshka nesting",
+        [&](OpenClContext& context) { return nestMatryoshkaOpenCl(context, src, codes, scales, mins); }, cpu);
 }
 
 } // namespace matryx

@@ -16,6 +16,7 @@
 // wider than 255 times that saturate.
 
 #include "base/error.h"
+#include "compute/compute_device.h"
 
 #include <cstdint>
 #include <span>
@@ -34,5 +35,11 @@ void nestValues(const float* src, int64_t values, int8_t* codes, uint16_t* scale
 // have src.size() codes and src.size() / kMatryoshkaGroup scales and minimums.
 Status nestRows(std::span<const float> src, int64_t rowLength, std::span<int8_t> codes,
                 std::span<uint16_t> scales, std::span<uint16_t> mins, int threads = 1);
+
+// nestRows(src, 32, ...) on `device`: the OpenCL kernel (compute/opencl_matryoshka.h, the same
+// bits) when the device uses OpenCL, otherwise, and after a fallback, the CPU on `threads` threads.
+// Fails, writing nothing, as nestRows does on sizes that do not fit.
+Status nestValuesOn(ComputeDevice& device, std::span<const float> src, std::span<int8_t> codes,
+                    std::span<uint16_t> scales, std::span<uint16_t> mins, int threads = 1);
 
 } // namespace matryx

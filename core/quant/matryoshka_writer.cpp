@@ -61,6 +61,8 @@ public:
                                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
 
+    size_t tensorsOnDevice() const { return onDevice_; }
+
     Status produce(const Job& job, std::span<std::byte> out, MatryoshkaReport& report) {
         const TensorInfo& t = model_.tensors[job.tensor];
         const std::span<const std::byte> src = model_.data(t);
@@ -109,10 +111,21 @@ private:
             std::clamp<uint64_t>(options_.chunkBytes / (rowLength * sizeof(float)), 1, rows);
         floats_.resize(static_cast<size_t>(chunkRows * rowLength));
         auto* codes = reinterpret_cast<int8_t*>(out.data());
+        ComputeDevice* device = options_.device.get();
+        bool usedDevice = false;
         for (uint64_t row = 0; row < rows;) {
             if (progress_.cancelled()) return cancelledError(file_);
             const uint64_t n = std::min(chunkRows, rows - row);
+            // On a device the workers only dequantize; the chunk is then nested in one call.
+            const bool onDevice = device && device->openCl();
             std::vector<MatryoshkaErrors> parts(static_cast<size_t>(rowWorkers(n, rowLength, threads_)));
+            const auto errorsOf = [&](uint64_t worker, uint64_t first, uint64_t count) {
+                const uint64_t at = row + first;
+                return addMatryoshkaErrors(floats_.data() + first * rowLength, codes + at * rowLength,
+                                           scales_.data() + at * groupsPerRow, mins_.data() + at * groupsPerRow,
+                                           static_cast<int64_t>(count), static_cast<int64_t>(rowLength),
+                                           parts[worker]);
+            };
             Status s = runOnRows(n, rowLength, threads_, [&](uint64_t worker, uint64_t first, uint64_t count) {
                 const uint64_t at = row + first;
                 float* f32 = floats_.data() + first * rowLength;
@@ -121,19 +134,29 @@ private:
                                          std::span<float>(f32, static_cast<size_t>(values)));
                     !st)
                     return st;
-                int8_t* q = codes + at * rowLength;
-                uint16_t* sc = scales_.data() + at * groupsPerRow;
-                uint16_t* mn = mins_.data() + at * groupsPerRow;
-                nestValues(f32, static_cast<int64_t>(values), q, sc, mn);
-                if (!options_.errors) return Status{};
-                return addMatryoshkaErrors(f32, q, sc, mn, static_cast<int64_t>(count),
-                                           static_cast<int64_t>(rowLength), parts[worker]);
+                if (onDevice) return Status{};
+                nestValues(f32, static_cast<int64_t>(values), codes + at * rowLength, scales_.data() + at * groupsPerRow,
+                           mins_.data() + at * groupsPerRow);
+                return options_.errors ? errorsOf(worker, first, count) : Status{};
             });
             if (!s) return s;
+            if (onDevice) {
+                const size_t values = static_cast<size_t>(n * rowLength), groups = values / kMatryoshkaGroup;
+                const size_t at = static_cast<size_t>(row * groupsPerRow);
+                s = nestValuesOn(*device, std::span<const float>(floats_.data(), values),
+                                 std::span<int8_t>(codes + row * rowLength, values),
+                                 std::span<uint16_t>(scales_.data() + at, groups),
+                                 std::span<uint16_t>(mins_.data() + at, groups), threads_);
+                if (!s) return s;
+                usedDevice = true;
+                if (options_.errors) s = runOnRows(n, rowLength, threads_, errorsOf);
+                if (!s) return s;
+            }
             for (const auto& part : parts)
                 errors.add(part);
             row += n;
         }
+        if (usedDevice) ++onDevice_;
         return {};
     }
 
@@ -149,6 +172,7 @@ private:
     std::vector<float> floats_;
     std::vector<uint16_t> scales_; // of the tensor whose codes were written last
     std::vector<uint16_t> mins_;
+    size_t onDevice_ = 0;
 };
 
 bool nestable(const TensorInfo& t, const ResolvedTensor& r) {
@@ -218,6 +242,7 @@ Result<MatryoshkaReport> writeMatryoshkaModel(const Model& model, const std::fil
     }
     std::error_code ec;
     report.fileBytes = std::filesystem::file_size(out, ec);
+    report.onDevice = nester.tensorsOnDevice();
     return report;
 }
 

@@ -15,11 +15,13 @@
 #include "base/atomic_file.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "compute/compute_device.h"
 #include "format/model.h"
 #include "quant/matryoshka_error.h"
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,9 @@ struct MatryoshkaOptions {
     int threads = 0;                 // 0: all cores
     bool errors = true;              // compute the error report (costs about as much as nesting)
     uint64_t chunkBytes = 16u << 20; // f32 bytes dequantized at a time (at least one row)
+    // Where the nesting runs (quant/matryoshka_quantizer.h: nestValuesOn); null: the CPU. The
+    // file is the same either way; dequantization and the error report stay on the CPU.
+    std::shared_ptr<ComputeDevice> device = nullptr;
 };
 
 struct MatryoshkaTensorReport {
@@ -43,6 +48,7 @@ struct MatryoshkaReport {
     std::vector<MatryoshkaTensorReport> nested; // in the model's order
     size_t carried = 0;                         // tensors written as they were
     size_t requantized = 0;                     // nested tensors whose source was already quantized
+    size_t onDevice = 0;                        // nested tensors whose nesting ran on OpenCL
     uint64_t fileBytes = 0;
 
     MatryoshkaErrors total() const; // the nested tensors' errors together

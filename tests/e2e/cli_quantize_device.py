@@ -3,7 +3,8 @@
 For each preset (together they use every type with an OpenCL kernel: Q8_0, Q4_0, Q4_1, Q5_0, Q5_1,
 Q4_K, Q6_K) the demo model's F16 export is quantized twice (from the Q4_1 demo model itself, the
 Q4_1 preset would copy every tensor unchanged), once on the CPU and once forced onto OpenCL, and the
-files are compared byte for byte. The OpenCL run must say that it quantized tensors on an OpenCL
+files are compared byte for byte; so are the nested files of quantize --matryoshka (the OpenCL
+nesting kernel). The OpenCL run must say that it quantized tensors on an OpenCL
 device, so that a silent CPU run cannot pass. Fails when there is no OpenCL device.
 
 usage: cli_quantize_device.py MATRYX_CLI MODEL.gguf
@@ -14,14 +15,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-PRESETS = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K_M"]
+MATRYOSHKA = "matryoshka"
+PRESETS = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K_M", MATRYOSHKA]
 
 
 def quantize(cli, model, out, preset, device):
-    result = subprocess.run([cli, "quantize", model, str(out), "--preset", preset, "--device", device],
+    how = ["--matryoshka"] if preset == MATRYOSHKA else ["--preset", preset]
+    result = subprocess.run([cli, "quantize", model, str(out), *how, "--device", device],
                             capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
-        sys.exit(f"FAIL: quantize --preset {preset} --device {device} exited {result.returncode}:\n"
+        sys.exit(f"FAIL: quantize {' '.join(how)} --device {device} exited {result.returncode}:\n"
                  f"{result.stderr}")
     return result.stderr
 
@@ -41,7 +44,7 @@ def main():
             cpu, ocl = Path(tmp, f"{preset}-cpu.gguf"), Path(tmp, f"{preset}-opencl.gguf")
             quantize(cli, model, cpu, preset, "cpu")
             log = quantize(cli, model, ocl, preset, "opencl")
-            if "quantized on OpenCL" not in log:
+            if "quantized on OpenCL" not in log and "nested on OpenCL" not in log:
                 print(f"FAIL {preset}: the OpenCL run does not report tensors quantized on OpenCL:\n{log}")
                 failures += 1
                 continue
