@@ -14,7 +14,8 @@ namespace matryx {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> kProgramFiles = {"common.cl", "quantize_common.cl", "matryoshka_nest.cl"};
+constexpr std::array<std::string_view, 3> kProgramFiles = {"common.cl", "quantize_common.cl",
+                                                           "matryoshka_nest.cl"};
 // The search compares quotients to the last bit; OpenCL's default division may be off by ulps.
 constexpr std::string_view kBuildOptions = "-cl-fp32-correctly-rounded-divide-sqrt";
 constexpr const char* kKernel = "nest_matryoshka";
@@ -31,14 +32,11 @@ Status nestMatryoshkaOpenCl(OpenClContext& context, std::span<const float> src, 
         mins.size() != groups)
         return makeError("<memory>", "nest", std::nullopt,
                          "buffers do not fit " + std::to_string(src.size()) + " values in groups of 32");
-    if (groups == 0)
-        return {};
+    if (groups == 0) return {};
     auto program = context.program(kProgramFiles, kBuildOptions);
-    if (!program)
-        return std::move(program).error();
+    if (!program) return std::move(program).error();
     auto kernel = context.kernel(*program, kKernel);
-    if (!kernel)
-        return std::move(kernel).error();
+    if (!kernel) return std::move(kernel).error();
     const size_t workGroup = context.workGroupSize(kernel->get(), 64);
 
     const uint64_t inPerGroup = uint64_t(kOpenClNestGroup) * sizeof(float);
@@ -51,14 +49,13 @@ Status nestMatryoshkaOpenCl(OpenClContext& context, std::span<const float> src, 
         const auto in = std::as_bytes(src.subspan(first * kOpenClNestGroup, count * kOpenClNestGroup));
         const std::span<std::byte> out(packed.data(), size_t(count * kGroupBytes));
         auto buffers = staging.bind(in, out);
-        if (!buffers)
-            return std::move(buffers).error();
-        if (Status s = setKernelArgs(kernel->get(), kKernel, buffers->input, buffers->output, cl_uint(count)); !s)
+        if (!buffers) return std::move(buffers).error();
+        if (Status s = setKernelArgs(kernel->get(), kKernel, buffers->input, buffers->output, cl_uint(count));
+            !s)
             return s;
         if (Status s = enqueue1D(context.queue(), kernel->get(), size_t(count), workGroup, kKernel); !s)
             return s;
-        if (Status s = staging.finish(); !s)
-            return s;
+        if (Status s = staging.finish(); !s) return s;
         for (uint64_t g = 0; g < count; ++g) {
             const std::byte* p = packed.data() + g * kGroupBytes;
             std::memcpy(codes.data() + (first + g) * kOpenClNestGroup, p, kOpenClNestGroup);

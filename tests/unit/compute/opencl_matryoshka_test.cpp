@@ -37,17 +37,44 @@ std::vector<float> groupsToNest(size_t groups, uint64_t seed) {
     for (size_t g = 0; g < groups; ++g) {
         float* p = x.data() + g * 32;
         switch (rng() % 12) {
-        case 0: std::fill(p, p + 32, 0.0f); break;
-        case 1: for (int j = 0; j < 32; ++j) p[j] = j % 2 ? -0.0f : 0.0f; break;
-        case 2: std::fill(p, p + 32, -1.25f); break;
-        case 3: p[rng() % 32] = 40.0f; break;                        // an outlier channel
-        case 4: p[rng() % 32] = 1e6f; p[rng() % 32] = -1e6f; break;   // beyond fp16's range
-        case 5: for (int j = 0; j < 32; ++j) p[j] *= 1e-41f; break;   // subnormal values
-        case 6: p[rng() % 32] = std::nanf(""); break;
-        case 7: p[rng() % 32] = inf; p[rng() % 32] = -inf; break;
-        case 8: for (int j = 0; j < 32; ++j) p[j] = float(rng() % 4) * 0.125f; break; // few levels, ties
-        case 9: for (int j = 0; j < 32; ++j) p[j] = std::fabs(p[j]) + 3.0f; break;    // one-signed
-        default: break;                                                                // Gaussian
+        case 0:
+            std::fill(p, p + 32, 0.0f);
+            break;
+        case 1:
+            for (int j = 0; j < 32; ++j)
+                p[j] = j % 2 ? -0.0f : 0.0f;
+            break;
+        case 2:
+            std::fill(p, p + 32, -1.25f);
+            break;
+        case 3:
+            p[rng() % 32] = 40.0f;
+            break; // an outlier channel
+        case 4:
+            p[rng() % 32] = 1e6f;
+            p[rng() % 32] = -1e6f;
+            break; // beyond fp16's range
+        case 5:
+            for (int j = 0; j < 32; ++j)
+                p[j] *= 1e-41f;
+            break; // subnormal values
+        case 6:
+            p[rng() % 32] = std::nanf("");
+            break;
+        case 7:
+            p[rng() % 32] = inf;
+            p[rng() % 32] = -inf;
+            break;
+        case 8:
+            for (int j = 0; j < 32; ++j)
+                p[j] = float(rng() % 4) * 0.125f;
+            break; // few levels, ties
+        case 9:
+            for (int j = 0; j < 32; ++j)
+                p[j] = std::fabs(p[j]) + 3.0f;
+            break; // one-signed
+        default:
+            break; // Gaussian
         }
     }
     return x;
@@ -57,8 +84,8 @@ std::vector<float> groupsToNest(size_t groups, uint64_t seed) {
     for (size_t g = 0; g < want.scales.size(); ++g) {
         char text[160];
         if (want.scales[g] != got.scales[g] || want.mins[g] != got.mins[g]) {
-            std::snprintf(text, sizeof text, "group %zu: CPU scale 0x%04x min 0x%04x, OpenCL 0x%04x 0x%04x", g,
-                          want.scales[g], want.mins[g], got.scales[g], got.mins[g]);
+            std::snprintf(text, sizeof text, "group %zu: CPU scale 0x%04x min 0x%04x, OpenCL 0x%04x 0x%04x",
+                          g, want.scales[g], want.mins[g], got.scales[g], got.mins[g]);
             return ::testing::AssertionFailure() << text;
         }
         for (size_t j = g * 32; j < g * 32 + 32; ++j)

@@ -62,17 +62,17 @@ double sse(const std::vector<float>& a, const std::vector<float>& b) {
 TEST(MatryoshkaSlice, KeepsTheTopBitsRoundedAndClamped) {
     // q_r = min((q + 2^(7-r)) >> (8-r), 2^r - 1), worked by hand.
     EXPECT_EQ(sliceCode(0, 4), 0);
-    EXPECT_EQ(sliceCode(7, 4), 0);    // (7 + 8) >> 4
-    EXPECT_EQ(sliceCode(8, 4), 1);    // halves round up
-    EXPECT_EQ(sliceCode(23, 4), 1);   // (23 + 8) >> 4
+    EXPECT_EQ(sliceCode(7, 4), 0);  // (7 + 8) >> 4
+    EXPECT_EQ(sliceCode(8, 4), 1);  // halves round up
+    EXPECT_EQ(sliceCode(23, 4), 1); // (23 + 8) >> 4
     EXPECT_EQ(sliceCode(24, 4), 2);
     EXPECT_EQ(sliceCode(247, 4), 15); // (247 + 8) >> 4
     EXPECT_EQ(sliceCode(255, 4), 15); // 16 clamped to 15
     EXPECT_EQ(sliceCode(31, 2), 0);   // (31 + 32) >> 6
     EXPECT_EQ(sliceCode(32, 2), 1);
-    EXPECT_EQ(sliceCode(160, 2), 3);  // (160 + 32) >> 6
-    EXPECT_EQ(sliceCode(255, 2), 3);  // 4 clamped
-    EXPECT_EQ(sliceCode(63, 1), 0);   // (63 + 64) >> 7
+    EXPECT_EQ(sliceCode(160, 2), 3); // (160 + 32) >> 6
+    EXPECT_EQ(sliceCode(255, 2), 3); // 4 clamped
+    EXPECT_EQ(sliceCode(63, 1), 0);  // (63 + 64) >> 7
     EXPECT_EQ(sliceCode(64, 1), 1);
     for (int q = 0; q < 256; ++q)
         EXPECT_EQ(sliceCode(uint8_t(q), 8), q);
@@ -124,7 +124,8 @@ TEST(MatryoshkaQuantizer, SearchBeatsMinMaxOverTheNestedWidths) {
     const auto values = gaussian(128 * 256, 11);
     const Nested n = nest(values, 256);
     MatryoshkaErrors errors;
-    ASSERT_TRUE(addMatryoshkaErrors(values.data(), n.codes.data(), n.scales.data(), n.mins.data(), 128, 256, errors));
+    ASSERT_TRUE(
+        addMatryoshkaErrors(values.data(), n.codes.data(), n.scales.data(), n.mins.data(), 128, 256, errors));
     ASSERT_EQ(errors.values, values.size());
     for (const auto& w : errors.widths) {
         ASSERT_GT(w.nearestSse, 0.0) << w.bits;
@@ -176,7 +177,8 @@ TEST_P(MatryoshkaExportTest, ExactWidthsDequantizeToTheSliceBitForBit) {
     ASSERT_TRUE(row);
     EXPECT_EQ(type, row->type);
     std::vector<std::byte> bytes(bytesFor(type, values.size()).value());
-    ASSERT_TRUE(exportSlice(bits, type, n.codes.data(), n.scales.data(), n.mins.data(), rows, rowLength, bytes));
+    ASSERT_TRUE(
+        exportSlice(bits, type, n.codes.data(), n.scales.data(), n.mins.data(), rows, rowLength, bytes));
     std::vector<float> exported(values.size()), slice(values.size());
     ASSERT_TRUE(dequantize(type, bytes, exported));
     sliceValues(n.codes.data(), n.scales.data(), n.mins.data(), int64_t(values.size()), bits, slice.data());
@@ -189,7 +191,8 @@ TEST_P(MatryoshkaExportTest, ExactWidthsDequantizeToTheSliceBitForBit) {
         ASSERT_TRUE(quantize(type, values, rowLength, straight));
         std::vector<float> straightValues(values.size());
         ASSERT_TRUE(dequantize(type, straight, straightValues));
-        EXPECT_LT(std::sqrt(sse(exported, values)), std::sqrt(sse(slice, values)) + 1.5 * std::sqrt(sse(straightValues, values)))
+        EXPECT_LT(std::sqrt(sse(exported, values)),
+                  std::sqrt(sse(slice, values)) + 1.5 * std::sqrt(sse(straightValues, values)))
             << bits;
         // ... and is exactly what quantizing the slice's values to that type gives.
         std::vector<std::byte> direct(bytes.size());
@@ -213,7 +216,8 @@ TEST(MatryoshkaExport, TableAndFallbacks) {
     std::vector<uint16_t> s(2), m(2);
     std::vector<std::byte> out(bytesFor(T::Q4_0, 64).value());
     EXPECT_FALSE(exportSlice(7, T::Q4_0, codes.data(), s.data(), m.data(), 1, 64, out));
-    EXPECT_FALSE(exportSlice(4, T::Q4_0, codes.data(), s.data(), m.data(), 1, 64, out)); // not the table's type
+    EXPECT_FALSE(
+        exportSlice(4, T::Q4_0, codes.data(), s.data(), m.data(), 1, 64, out)); // not the table's type
 }
 
 class MatryoshkaFileTest : public ::testing::Test {
@@ -269,7 +273,9 @@ protected:
         return out;
     }
 
-    size_t fileCount() const { return size_t(std::distance(fs::directory_iterator(dir_), fs::directory_iterator())); }
+    size_t fileCount() const {
+        return size_t(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()));
+    }
 
     fs::path dir_;
 };
