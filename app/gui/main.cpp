@@ -74,8 +74,8 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "matryx: no page named %s\n", qPrintable(tab));
             if (ok && !tensor.isEmpty() && !window.selectTensor(tensor))
                 std::fprintf(stderr, "matryx: no tensor named %s\n", qPrintable(tensor));
-            // The picture waits for the inspector's statistics (or why there are none) and for
-            // the tokenizer page, whichever of them is still being computed.
+            // The picture waits for the inspector's statistics (or why there are none), the
+            // tokenizer page and the heatmap, whichever of them is still being computed.
             auto pending = std::make_shared<int>(0);
             const auto done = [pending, grab] {
                 if (--*pending == 0)
@@ -95,6 +95,10 @@ int main(int argc, char** argv) {
                 ++*pending;
                 QObject::connect(&window, &MainWindow::tokenizerShown, &window,
                                  done, Qt::SingleShotConnection);
+            }
+            if (window.isComputingModelStats()) {
+                ++*pending;
+                QObject::connect(&window, &MainWindow::heatmapShown, &window, done, Qt::SingleShotConnection);
             }
             if (window.isProbingDevice()) {
                 ++*pending;

@@ -3,9 +3,11 @@
 #include "gui/device_probe_job.h"
 #include "gui/log_forwarder.h"
 #include "gui/model_open_job.h"
+#include "gui/model_stats_job.h"
 #include "gui/recent_files.h"
 #include "gui/tensor_stats_job.h"
 #include "gui/tokenizer_load_job.h"
+#include "layer_heatmap.h"
 #include "log_view.h"
 #include "metadata_view.h"
 #include "model_browser.h"
@@ -25,9 +27,11 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QTreeView>
 
 namespace matryx {
@@ -35,19 +39,23 @@ namespace matryx {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), recent_(std::make_unique<RecentFiles>(settings_)), logForwarder_(new LogForwarder(this)),
       openJob_(new ModelOpenJob(this)), statsJob_(new TensorStatsJob(this)), tokenizerJob_(new TokenizerLoadJob(this)),
-      deviceJob_(new DeviceProbeJob(this)), browser_(new ModelBrowser), inspector_(new TensorInspector),
+      deviceJob_(new DeviceProbeJob(this)), modelStatsJob_(new ModelStatsJob(this)), browser_(new ModelBrowser),
+      inspector_(new TensorInspector), heatmap_(new LayerHeatmap),
       metadata_(new MetadataView), tokenizer_(new TokenizerView), log_(new LogView),
       logDock_(new QDockWidget(tr("Log"))), pages_(new QTabWidget), summary_(new ModelSummaryLabel),
-      busy_(new QLabel), device_(new QLabel(tr("Device: …"))) {
+      busy_(new QLabel), device_(new QLabel(tr("Device: …"))), statsProgress_(new QProgressBar),
+      statsCancel_(new QToolButton) {
     setWindowTitle(tr("Matryx"));
     setAcceptDrops(true);
 
     // Pages are found by object name, which --tab and showPage() use.
     inspector_->setObjectName(QStringLiteral("inspector"));
+    heatmap_->setObjectName(QStringLiteral("heatmap"));
     metadata_->setObjectName(QStringLiteral("metadata"));
     tokenizer_->setObjectName(QStringLiteral("tokenizer"));
     browser_->setObjectName(QStringLiteral("browser"));
     pages_->addTab(inspector_, tr("Inspector"));
+    pages_->addTab(heatmap_, tr("Heatmap"));
     pages_->addTab(metadata_, tr("Metadata"));
     pages_->addTab(tokenizer_, tr("Tokenizer"));
     pages_->setDocumentMode(true);
@@ -86,6 +94,9 @@ MainWindow::MainWindow(QWidget* parent)
 
     statusBar()->addWidget(summary_, 1);
     statusBar()->addPermanentWidget(busy_);
+    statusBar()->addPermanentWidget(statsProgress_);
+    statusBar()->addPermanentWidget(statsCancel_);
+    connectModelStats();
     statusBar()->addPermanentWidget(device_);
     connect(deviceJob_, &DeviceProbeJob::finished, this, [this](const QString& device, const QString& detail) {
         device_->setText(tr("Device: %1").arg(device));
@@ -106,6 +117,53 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::connectModelStats() {
+    statsProgress_->setRange(0, 1000);
+    statsProgress_->setMaximumWidth(220);
+    statsProgress_->setFormat(tr("Statistics %p%"));
+    statsProgress_->hide();
+    statsCancel_->setText(tr("Cancel"));
+    statsCancel_->setToolTip(tr("Stop computing the statistics of every tensor"));
+    statsCancel_->hide();
+    const auto idle = [this] {
+        statsProgress_->hide();
+        statsCancel_->hide();
+    };
+    connect(statsCancel_, &QToolButton::clicked, modelStatsJob_, &ModelStatsJob::cancel);
+    connect(modelStatsJob_, &ModelStatsJob::started, this, [this] {
+        statsProgress_->setValue(0);
+        statsProgress_->show();
+        statsCancel_->show();
+        heatmap_->setStats(nullptr);
+        heatmap_->setMessage(tr("Computing the statistics of every tensor…"));
+    });
+    connect(modelStatsJob_, &ModelStatsJob::progressed, this, [this](int permille, const QString& stage) {
+        statsProgress_->setValue(permille);
+        statsProgress_->setToolTip(stage);
+    });
+    connect(modelStatsJob_, &ModelStatsJob::finished, this, [this, idle](std::shared_ptr<const ModelStats> stats) {
+        idle();
+        heatmap_->setStats(std::move(stats));
+        emit heatmapShown();
+    });
+    connect(modelStatsJob_, &ModelStatsJob::failed, this, [this, idle](const QString& message) {
+        idle();
+        heatmap_->setMessage(tr("No statistics: %1").arg(message));
+        logError(tr("Statistics of the model failed: %1").arg(message).toStdString());
+        emit heatmapShown();
+    });
+    connect(modelStatsJob_, &ModelStatsJob::cancelled, this, [this, idle] {
+        idle();
+        heatmap_->setMessage(tr("Cancelled. Open the model again to compute the statistics."));
+        emit heatmapShown();
+    });
+    connect(heatmap_, &LayerHeatmap::tensorActivated, this, [this](const QString& name) {
+        if (selectTensor(name)) showPage(inspector_->objectName());
+    });
+}
+
+bool MainWindow::isComputingModelStats() const { return modelStatsJob_->isRunning(); }
 
 void MainWindow::createActions() {
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
@@ -181,6 +239,7 @@ void MainWindow::showModel(std::shared_ptr<const Model> model) {
     metadata_->setModel(model_);
     tokenizer_->setTokenizer(nullptr);
     tokenizerJob_->load(model_);
+    modelStatsJob_->compute(model_);
     summary_->setModel(model_.get());
     busy_->clear();
     const QString path = QString::fromStdString(model_->path.string());

@@ -1,8 +1,9 @@
 #pragma once
 
 // The main window wires actions, jobs and widgets; it computes nothing itself. Left: the model
-// browser; right: pages (inspector, metadata, tokenizer); bottom: the log panel; status bar:
-// what the open model is and the compute device.
+// browser; right: pages (inspector, layer heatmap, metadata, tokenizer); bottom: the log panel;
+// status bar: what the open model is, the whole-model statistics' progress with Cancel, and the
+// compute device.
 
 #include "format/model.h"
 
@@ -14,11 +15,15 @@
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QProgressBar;
+class QToolButton;
 class QTabWidget;
 
 namespace matryx {
 
 class DeviceProbeJob;
+class LayerHeatmap;
+class ModelStatsJob;
 class LogForwarder;
 class LogView;
 class MetadataView;
@@ -54,6 +59,8 @@ public:
     bool isTokenizerLoading() const;
     // True until the status bar shows the compute device.
     bool isProbingDevice() const { return probingDevice_; }
+    // True while the statistics of the whole model (the heatmap's) are computed.
+    bool isComputingModelStats() const;
 
     ModelBrowser* modelBrowser() const { return browser_; }
     MetadataView* metadataView() const { return metadata_; }
@@ -64,6 +71,10 @@ public:
     ModelSummaryLabel* summaryLabel() const { return summary_; }
     TensorInspector* tensorInspector() const { return inspector_; }
     TensorStatsJob* tensorStatsJob() const { return statsJob_; }
+    LayerHeatmap* layerHeatmap() const { return heatmap_; }
+    ModelStatsJob* modelStatsJob() const { return modelStatsJob_; }
+    QProgressBar* statsProgress() const { return statsProgress_; }
+    QToolButton* statsCancelButton() const { return statsCancel_; }
 
 signals:
     void modelOpened();
@@ -71,6 +82,8 @@ signals:
     // The tokenizer page shows the open model's tokenizer, or why there is none.
     void tokenizerShown();
     void deviceShown();
+    // The heatmap shows the open model's statistics, or why there are none.
+    void heatmapShown();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -86,6 +99,7 @@ private:
     // Shows the named tensor in the inspector and starts computing its statistics.
     void inspectTensor(const QString& name);
     void computeInspectedStats();
+    void connectModelStats();
 
     QSettings settings_;
     std::unique_ptr<RecentFiles> recent_;
@@ -94,8 +108,10 @@ private:
     TensorStatsJob* statsJob_;
     TokenizerLoadJob* tokenizerJob_;
     DeviceProbeJob* deviceJob_;
+    ModelStatsJob* modelStatsJob_;
     ModelBrowser* browser_;
     TensorInspector* inspector_;
+    LayerHeatmap* heatmap_;
     MetadataView* metadata_;
     TokenizerView* tokenizer_;
     LogView* log_;
@@ -105,6 +121,8 @@ private:
     ModelSummaryLabel* summary_;
     QLabel* busy_;
     QLabel* device_;
+    QProgressBar* statsProgress_;
+    QToolButton* statsCancel_;
     QString lastPage_;
     bool probingDevice_ = true;
     std::shared_ptr<const Model> model_;

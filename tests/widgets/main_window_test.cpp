@@ -1,6 +1,8 @@
 #include "gui/language_loader.h"
 #include "gui/main_window.h"
+#include "gui/model_stats_job.h"
 #include "gui/recent_files.h"
+#include "layer_heatmap.h"
 #include "log_view.h"
 #include "metadata_view.h"
 #include "model_browser.h"
@@ -19,6 +21,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QToolButton>
+#include <qcustomplot.h>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -27,6 +32,7 @@
 #include <QTreeView>
 #include <QUrl>
 
+#include <cmath>
 #include <thread>
 
 using namespace matryx;
@@ -101,6 +107,61 @@ private slots:
             QCOMPARE(window.currentPageName(), page);
         }
         QVERIFY(!window.showPage(QStringLiteral("nothing")));
+    }
+
+    void theHeatmapFindsTheLargestOutliersAndOpensThemInTheInspector() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        MainWindow window;
+        window.show();
+        QSignalSpy shown(&window, &MainWindow::heatmapShown);
+        window.openPath(demo_);
+        QVERIFY(shown.wait(60000));
+        LayerHeatmap* map = window.layerHeatmap();
+        QCOMPARE(map->layerCount(), 30);
+        QCOMPARE(map->kinds(), (QStringList{QStringLiteral("attn_q"), QStringLiteral("attn_k"), QStringLiteral("attn_v"),
+                                            QStringLiteral("attn_output"), QStringLiteral("ffn_gate"),
+                                            QStringLiteral("ffn_up"), QStringLiteral("ffn_down")}));
+        QVERIFY(!window.statsProgress()->isVisible());
+        QVERIFY(window.showPage(QStringLiteral("heatmap")));
+        map->setMeasure(LayerHeatmap::Measure::AbsMax);
+        const QPoint largest = map->largestCell();
+        const QString name = map->tensorAt(largest.x(), largest.y());
+        QVERIFY(!name.isEmpty());
+        // Its value is the largest |x| the statistics of that tensor report.
+        for (int layer = 0; layer < map->layerCount(); ++layer)
+            for (int kind = 0; kind < map->kinds().size(); ++kind)
+                QVERIFY(std::isnan(map->valueAt(layer, kind)) || map->valueAt(layer, kind) <= map->valueAt(largest.x(), largest.y()));
+        map->plot()->replot();
+        QTest::mouseClick(map->plot(), Qt::LeftButton, Qt::NoModifier, map->cellCentre(largest.x(), largest.y()));
+        QCOMPARE(window.currentPageName(), QStringLiteral("inspector"));
+        QCOMPARE(window.tensorInspector()->tensorName(), name);
+
+        // Opening the same file again takes the statistics from the cache.
+        QSignalSpy again(&window, &MainWindow::heatmapShown);
+        window.openPath(demo_);
+        QVERIFY(again.wait(10000));
+        QVERIFY(window.modelStatsJob()->wasCached());
+        QCOMPARE(map->layerCount(), 30);
+    }
+
+    void cancellingTheModelStatisticsLeavesAMessage() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        QSignalSpy cancelled(window.modelStatsJob(), &ModelStatsJob::cancelled);
+        window.openPath(demo_);
+        QVERIFY(opened.wait(10000));
+        QVERIFY(window.isComputingModelStats());
+        QVERIFY(window.statsCancelButton()->isVisible());
+        window.statsCancelButton()->click();
+        QCOMPARE(cancelled.count(), 1);
+        QVERIFY(!window.isComputingModelStats());
+        QVERIFY(!window.statsCancelButton()->isVisible());
+        QCOMPARE(window.layerHeatmap()->layerCount(), 0);
+        // A late result of the cancelled run is dropped.
+        QTest::qWait(1500);
+        QCOMPARE(window.layerHeatmap()->layerCount(), 0);
     }
 
     void showsTheComputeDevice() {

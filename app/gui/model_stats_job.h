@@ -1,0 +1,54 @@
+#pragma once
+
+// Computes the statistics of every tensor of the open model on a worker thread, for the layer
+// heatmap, with progress and Cancel. Each request gets a generation number and cancels the one
+// before it; stale results are dropped. Finished results are kept per file (path, size and
+// modification time) for the session, so reopening a file shows its heatmap at once.
+
+#include "format/model.h"
+#include "quant/model_stats.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace matryx {
+
+class Progress;
+
+class ModelStatsJob : public QObject {
+    Q_OBJECT
+public:
+    explicit ModelStatsJob(QObject* parent = nullptr);
+    // Cancels a running request; its result is never emitted.
+    ~ModelStatsJob() override;
+
+    // Starts computing the summary statistics of every tensor of `model`, or emits finished at
+    // once from the cache. The worker keeps `model` alive until it is done.
+    void compute(std::shared_ptr<const Model> model);
+    // Stops the running request; emits cancelled.
+    void cancel();
+    bool isRunning() const { return running_; }
+    bool wasCached() const { return cached_; } // the last finished result came from the cache
+
+signals:
+    void started();
+    // Permille done and the stage ("blk.3.ffn_down.weight"); throttled to visible changes.
+    void progressed(int permille, const QString& stage);
+    void finished(std::shared_ptr<const matryx::ModelStats> stats);
+    void failed(const QString& message);
+    void cancelled();
+
+private:
+    void stop();
+
+    quint64 generation_ = 0;
+    bool running_ = false;
+    bool cached_ = false;
+    std::shared_ptr<Progress> progress_; // of the running request, to cancel it
+    QHash<QString, std::shared_ptr<const ModelStats>> cache_;
+};
+
+} // namespace matryx

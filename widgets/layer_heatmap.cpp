@@ -1,0 +1,206 @@
+#include "layer_heatmap.h"
+
+#include "quant/tensor_kind.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace matryx {
+
+namespace {
+
+// The order a block runs its products in; other kinds follow alphabetically.
+const QStringList kKindOrder = {
+    QStringLiteral("attn_q"),      QStringLiteral("attn_k"),   QStringLiteral("attn_v"),
+    QStringLiteral("attn_qkv"),    QStringLiteral("attn_output"), QStringLiteral("ffn_gate"),
+    QStringLiteral("ffn_up"),      QStringLiteral("ffn_down"),
+};
+
+bool isMatrix(const TensorStatsEntry& e) {
+    return std::count_if(e.shape.begin(), e.shape.end(), [](int64_t d) { return d > 1; }) >= 2;
+}
+
+} // namespace
+
+LayerHeatmap::LayerHeatmap(QWidget* parent)
+    : QWidget(parent), measureBox_(new QComboBox), message_(new QLabel), plot_(new QCustomPlot) {
+    measureBox_->addItem(tr("Excess kurtosis"), int(Measure::Kurtosis));
+    measureBox_->addItem(tr("Largest |x|"), int(Measure::AbsMax));
+    measureBox_->addItem(tr("Share of outliers"), int(Measure::OutlierFraction));
+    connect(measureBox_, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setMeasure(Measure(measureBox_->itemData(index).toInt())); });
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Colour by:")));
+    top->addWidget(measureBox_);
+    top->addStretch();
+    message_->setAlignment(Qt::AlignCenter);
+    message_->setWordWrap(true);
+
+    map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+    scale_ = new QCPColorScale(plot_);
+    plot_->plotLayout()->addElement(0, 1, scale_);
+    map_->setColorScale(scale_);
+    QCPColorGradient gradient(QCPColorGradient::gpThermal);
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    map_->setGradient(gradient);
+    map_->setInterpolate(false);
+    plot_->yAxis->setRangeReversed(true); // layer 0 on top, as the model tree lists it
+    plot_->yAxis->setLabel(tr("layer"));
+    plot_->xAxis->setTickLabelRotation(30);
+    plot_->setMouseTracking(true);
+    connect(plot_, &QCustomPlot::mouseMove, this, &LayerHeatmap::hover);
+    connect(plot_, &QCustomPlot::mousePress, this, &LayerHeatmap::press);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(message_);
+    layout->addWidget(plot_, 1);
+    setMessage(tr("Open a model to see its layers."));
+}
+
+LayerHeatmap::~LayerHeatmap() = default;
+
+void LayerHeatmap::setMessage(const QString& message) {
+    message_->setText(message);
+    message_->setVisible(!message.isEmpty());
+}
+
+void LayerHeatmap::setStats(std::shared_ptr<const ModelStats> stats) {
+    stats_ = std::move(stats);
+    rebuild();
+}
+
+void LayerHeatmap::setMeasure(Measure measure) {
+    measure_ = measure;
+    const int index = measureBox_->findData(int(measure));
+    if (index != measureBox_->currentIndex()) measureBox_->setCurrentIndex(index);
+    redraw();
+}
+
+double LayerHeatmap::measureOf(const TensorStatsEntry& e) const {
+    switch (measure_) {
+    case Measure::Kurtosis: return e.stats.excessKurtosis;
+    case Measure::AbsMax: return e.stats.absMax;
+    case Measure::OutlierFraction: return e.stats.outlierFraction;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+void LayerHeatmap::rebuild() {
+    layers_ = 0;
+    kinds_.clear();
+    cells_.clear();
+    std::map<QString, std::map<int, size_t>> byKind; // kind -> layer -> entry
+    if (stats_) {
+        for (size_t i = 0; i < stats_->tensors.size(); ++i) {
+            const TensorStatsEntry& e = stats_->tensors[i];
+            const TensorKind k = classifyTensor(e.name);
+            if (!k.layer || !isMatrix(e)) continue;
+            byKind[QString::fromStdString(k.kind)][*k.layer] = i;
+            layers_ = std::max(layers_, *k.layer + 1);
+        }
+    }
+    for (const QString& kind : kKindOrder)
+        if (byKind.count(kind)) kinds_ << kind;
+    for (const auto& [kind, layers] : byKind)
+        if (!kKindOrder.contains(kind)) kinds_ << kind;
+    cells_.assign(size_t(layers_) * size_t(kinds_.size()), Cell{});
+    for (int k = 0; k < kinds_.size(); ++k)
+        for (const auto& [layer, entry] : byKind[kinds_[k]])
+            cells_[size_t(layer) * size_t(kinds_.size()) + size_t(k)] = {entry, true};
+
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int k = 0; k < kinds_.size(); ++k)
+        ticker->addTick(k, kinds_[k]);
+    plot_->xAxis->setTicker(ticker);
+    map_->data()->setSize(std::max<int>(int(kinds_.size()), 1), std::max(layers_, 1));
+    map_->data()->setRange(QCPRange(0, std::max<int>(int(kinds_.size()) - 1, 1)), QCPRange(0, std::max(layers_ - 1, 1)));
+    plot_->xAxis->setRange(-0.5, kinds_.size() - 0.5);
+    plot_->yAxis->setRange(-0.5, layers_ - 0.5);
+    if (!stats_)
+        setMessage(tr("Open a model to see its layers."));
+    else if (cells_.empty())
+        setMessage(tr("This model has no layers of matrices to show."));
+    else
+        setMessage({});
+    redraw();
+}
+
+void LayerHeatmap::redraw() {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (int layer = 0; layer < layers_; ++layer)
+        for (int k = 0; k < kinds_.size(); ++k)
+            map_->data()->setCell(k, layer, valueAt(layer, k));
+    if (cells_.empty()) map_->data()->fill(nan);
+    map_->rescaleDataRange(true);
+    scale_->axis()->setLabel(measureBox_->currentText());
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString LayerHeatmap::tensorAt(int layer, int kind) const {
+    if (layer < 0 || layer >= layers_ || kind < 0 || kind >= kinds_.size()) return {};
+    const Cell& c = cells_[size_t(layer) * size_t(kinds_.size()) + size_t(kind)];
+    return c.present ? QString::fromStdString(stats_->tensors[c.entry].name) : QString();
+}
+
+double LayerHeatmap::valueAt(int layer, int kind) const {
+    if (layer < 0 || layer >= layers_ || kind < 0 || kind >= kinds_.size())
+        return std::numeric_limits<double>::quiet_NaN();
+    const Cell& c = cells_[size_t(layer) * size_t(kinds_.size()) + size_t(kind)];
+    return c.present ? measureOf(stats_->tensors[c.entry]) : std::numeric_limits<double>::quiet_NaN();
+}
+
+QPoint LayerHeatmap::largestCell() const {
+    QPoint best(-1, -1);
+    double largest = -std::numeric_limits<double>::infinity();
+    for (int layer = 0; layer < layers_; ++layer)
+        for (int k = 0; k < kinds_.size(); ++k)
+            if (const double v = valueAt(layer, k); !std::isnan(v) && v > largest) {
+                largest = v;
+                best = QPoint(layer, k);
+            }
+    return best;
+}
+
+QPoint LayerHeatmap::cellCentre(int layer, int kind) const {
+    return QPoint(int(plot_->xAxis->coordToPixel(kind)), int(plot_->yAxis->coordToPixel(layer)));
+}
+
+QPoint LayerHeatmap::cellAt(const QPointF& pixel) const {
+    const int kind = int(std::lround(plot_->xAxis->pixelToCoord(pixel.x())));
+    const int layer = int(std::lround(plot_->yAxis->pixelToCoord(pixel.y())));
+    if (layer < 0 || layer >= layers_ || kind < 0 || kind >= kinds_.size()) return {-1, -1};
+    return {layer, kind};
+}
+
+void LayerHeatmap::hover(QMouseEvent* event) {
+    const QPoint cell = cellAt(event->position());
+    const QString name = tensorAt(cell.x(), cell.y());
+    if (name.isEmpty()) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("%1\n%2: %3").arg(name, measureBox_->currentText()).arg(valueAt(cell.x(), cell.y()), 0, 'g', 4),
+                       plot_);
+}
+
+void LayerHeatmap::press(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton) return;
+    const QPoint cell = cellAt(event->position());
+    const QString name = tensorAt(cell.x(), cell.y());
+    if (!name.isEmpty()) emit tensorActivated(name);
+}
+
+} // namespace matryx

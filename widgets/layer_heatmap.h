@@ -1,0 +1,79 @@
+#pragma once
+
+// The layer heatmap: layers (rows) by tensor kinds (columns: attn_q, attn_k, ..., ffn_down),
+// each cell coloured by a measure of that tensor's statistics (excess kurtosis, largest |x|,
+// share of outliers). Hovering a cell names the tensor and its value; clicking it emits
+// tensorActivated. Tensors outside the layers (embeddings, output) are left out; a layer without
+// a kind leaves its cell blank. Shows the statistics it is given; computes none.
+
+#include "quant/model_stats.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QComboBox;
+class QCPColorMap;
+class QCPColorScale;
+class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+
+namespace matryx {
+
+class LayerHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    enum class Measure { Kurtosis, AbsMax, OutlierFraction };
+
+    explicit LayerHeatmap(QWidget* parent = nullptr);
+    ~LayerHeatmap() override;
+
+    // Shows `stats` (null clears the map). The kinds are ordered as a block computes them.
+    void setStats(std::shared_ptr<const ModelStats> stats);
+    void setMeasure(Measure measure);
+    Measure measure() const { return measure_; }
+    // Shown over the map instead of it, e.g. while statistics are computed.
+    void setMessage(const QString& message);
+
+    int layerCount() const { return layers_; }
+    const QStringList& kinds() const { return kinds_; }
+    // The tensor in a cell and its value under the current measure; empty / NaN for a blank cell.
+    QString tensorAt(int layer, int kind) const;
+    double valueAt(int layer, int kind) const;
+    // The cell whose value is largest under the current measure, as (layer, kind); (-1, -1) if none.
+    QPoint largestCell() const;
+    // The centre of a cell in the plot's pixel coordinates, for tests and tooltips.
+    QPoint cellCentre(int layer, int kind) const;
+    QCustomPlot* plot() const { return plot_; }
+
+signals:
+    void tensorActivated(const QString& name);
+
+private:
+    struct Cell {
+        size_t entry = 0; // into stats_->tensors
+        bool present = false;
+    };
+    void rebuild();
+    void redraw();
+    double measureOf(const TensorStatsEntry& entry) const;
+    // The cell under a pixel position of the plot, or (-1, -1).
+    QPoint cellAt(const QPointF& pixel) const;
+    void hover(QMouseEvent* event);
+    void press(QMouseEvent* event);
+
+    QComboBox* measureBox_;
+    QLabel* message_;
+    QCustomPlot* plot_;
+    QCPColorMap* map_;
+    QCPColorScale* scale_;
+    std::shared_ptr<const ModelStats> stats_;
+    Measure measure_ = Measure::Kurtosis;
+    int layers_ = 0;
+    QStringList kinds_;
+    std::vector<Cell> cells_; // layers_ x kinds_.size(), row-major by layer
+};
+
+} // namespace matryx
