@@ -11,6 +11,8 @@
 #include "log_view.h"
 #include "metadata_view.h"
 #include "model_browser.h"
+#include "plan_editor.h"
+#include "quant/plan_json.h"
 #include "model_summary_label.h"
 #include "tensor_inspector.h"
 #include "tokenizer_view.h"
@@ -36,11 +38,26 @@
 
 namespace matryx {
 
+namespace {
+
+// A window-modal error box that does not block: no nested event loop, deleted when closed.
+QMessageBox* openErrorBox(QWidget* parent, const QString& title, const QString& text, const QString& detail,
+                          const QString& objectName) {
+    auto* box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Ok, parent);
+    box->setInformativeText(detail);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(objectName);
+    box->open();
+    return box;
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), recent_(std::make_unique<RecentFiles>(settings_)), logForwarder_(new LogForwarder(this)),
       openJob_(new ModelOpenJob(this)), statsJob_(new TensorStatsJob(this)), tokenizerJob_(new TokenizerLoadJob(this)),
       deviceJob_(new DeviceProbeJob(this)), modelStatsJob_(new ModelStatsJob(this)), browser_(new ModelBrowser),
-      inspector_(new TensorInspector), heatmap_(new LayerHeatmap),
+      inspector_(new TensorInspector), heatmap_(new LayerHeatmap), planEditor_(new PlanEditor),
       metadata_(new MetadataView), tokenizer_(new TokenizerView), log_(new LogView),
       logDock_(new QDockWidget(tr("Log"))), pages_(new QTabWidget), summary_(new ModelSummaryLabel),
       busy_(new QLabel), device_(new QLabel(tr("Device: …"))), statsProgress_(new QProgressBar),
@@ -51,11 +68,13 @@ MainWindow::MainWindow(QWidget* parent)
     // Pages are found by object name, which --tab and showPage() use.
     inspector_->setObjectName(QStringLiteral("inspector"));
     heatmap_->setObjectName(QStringLiteral("heatmap"));
+    planEditor_->setObjectName(QStringLiteral("plan"));
     metadata_->setObjectName(QStringLiteral("metadata"));
     tokenizer_->setObjectName(QStringLiteral("tokenizer"));
     browser_->setObjectName(QStringLiteral("browser"));
     pages_->addTab(inspector_, tr("Inspector"));
     pages_->addTab(heatmap_, tr("Heatmap"));
+    pages_->addTab(planEditor_, tr("Plan"));
     pages_->addTab(metadata_, tr("Metadata"));
     pages_->addTab(tokenizer_, tr("Tokenizer"));
     pages_->setDocumentMode(true);
@@ -174,6 +193,9 @@ void MainWindow::createActions() {
     connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     fillRecentMenu();
     fileMenu->addSeparator();
+    fileMenu->addAction(tr("&Load Plan…"), this, &MainWindow::choosePlanToLoad);
+    fileMenu->addAction(tr("&Save Plan…"), this, &MainWindow::choosePlanToSave)->setShortcut(QKeySequence::Save);
+    fileMenu->addSeparator();
     auto* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -240,6 +262,7 @@ void MainWindow::showModel(std::shared_ptr<const Model> model) {
     tokenizer_->setTokenizer(nullptr);
     tokenizerJob_->load(model_);
     modelStatsJob_->compute(model_);
+    planEditor_->setModel(model_);
     summary_->setModel(model_.get());
     busy_->clear();
     const QString path = QString::fromStdString(model_->path.string());
@@ -253,13 +276,46 @@ void MainWindow::showModel(std::shared_ptr<const Model> model) {
 void MainWindow::showOpenError(const QString& path, const QString& message) {
     busy_->clear();
     logError(tr("Cannot open %1: %2").arg(path, message).toStdString());
-    auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot open model"),
-                                tr("Matryx cannot open %1.").arg(QFileInfo(path).fileName()), QMessageBox::Ok, this);
-    box->setInformativeText(message);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setObjectName(QStringLiteral("openErrorDialog"));
-    box->open(); // window-modal, without a nested event loop
+    openErrorBox(this, tr("Cannot open model"), tr("Matryx cannot open %1.").arg(QFileInfo(path).fileName()), message,
+                 QStringLiteral("openErrorDialog"));
     emit openFailed(message);
+}
+
+void MainWindow::choosePlanToSave() {
+    if (!model_) return;
+    // The dialog asks before replacing a file.
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Plan"), QFileInfo(QString::fromStdString(model_->path.string())).completeBaseName() +
+                                   QStringLiteral(".plan.json"),
+        tr("Plans (*.json)"));
+    if (!path.isEmpty()) savePlanTo(path);
+}
+
+void MainWindow::choosePlanToLoad() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load Plan"), QString(), tr("Plans (*.json)"));
+    if (!path.isEmpty()) loadPlanFrom(path);
+}
+
+bool MainWindow::savePlanTo(const QString& path) {
+    if (Status s = savePlan(planEditor_->plan(), path.toStdString(), Overwrite::Yes); !s) {
+        openErrorBox(this, tr("Cannot save the plan"), tr("Matryx cannot save the plan to %1.").arg(path),
+                     QString::fromStdString(s.error().toString()), QStringLiteral("planErrorDialog"));
+        return false;
+    }
+    logInfo(tr("Plan saved to %1").arg(path).toStdString());
+    return true;
+}
+
+bool MainWindow::loadPlanFrom(const QString& path) {
+    auto plan = loadPlan(path.toStdString());
+    if (!plan) {
+        openErrorBox(this, tr("Cannot load the plan"), tr("Matryx cannot load the plan %1.").arg(path),
+                     QString::fromStdString(plan.error().toString()), QStringLiteral("planErrorDialog"));
+        return false;
+    }
+    planEditor_->setPlan(*plan, tr("Load %1").arg(QFileInfo(path).fileName()));
+    logInfo(tr("Plan loaded from %1").arg(path).toStdString());
+    return true;
 }
 
 bool MainWindow::selectTensor(const QString& name) { return browser_->selectTensor(name); }

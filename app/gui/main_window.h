@@ -1,7 +1,7 @@
 #pragma once
 
 // The main window wires actions, jobs and widgets; it computes nothing itself. Left: the model
-// browser; right: pages (inspector, layer heatmap, metadata, tokenizer); bottom: the log panel;
+// browser; right: pages (inspector, layer heatmap, plan editor, metadata, tokenizer); bottom: the log panel;
 // status bar: what the open model is, the whole-model statistics' progress with Cancel, and the
 // compute device.
 
@@ -30,6 +30,7 @@ class MetadataView;
 class ModelBrowser;
 class ModelOpenJob;
 class ModelSummaryLabel;
+class PlanEditor;
 class RecentFiles;
 class TensorInspector;
 class TensorStatsJob;
@@ -72,6 +73,11 @@ public:
     TensorInspector* tensorInspector() const { return inspector_; }
     TensorStatsJob* tensorStatsJob() const { return statsJob_; }
     LayerHeatmap* layerHeatmap() const { return heatmap_; }
+    PlanEditor* planEditor() const { return planEditor_; }
+    // Saves the editor's plan as JSON (plan_json.h); false, after a dialog, on an error.
+    bool savePlanTo(const QString& path);
+    // Loads a plan into the editor as one undoable edit; false, after a dialog, on an error.
+    bool loadPlanFrom(const QString& path);
     ModelStatsJob* modelStatsJob() const { return modelStatsJob_; }
     QProgressBar* statsProgress() const { return statsProgress_; }
     QToolButton* statsCancelButton() const { return statsCancel_; }
@@ -95,6 +101,8 @@ private:
     void showOpenError(const QString& path, const QString& message);
     void chooseFile();
     void chooseFolder();
+    void choosePlanToSave();
+    void choosePlanToLoad();
     void fillRecentMenu();
     // Shows the named tensor in the inspector and starts computing its statistics.
     void inspectTensor(const QString& name);
@@ -112,6 +120,7 @@ private:
     ModelBrowser* browser_;
     TensorInspector* inspector_;
     LayerHeatmap* heatmap_;
+    PlanEditor* planEditor_;
     MetadataView* metadata_;
     TokenizerView* tokenizer_;
     LogView* log_;

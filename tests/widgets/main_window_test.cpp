@@ -3,6 +3,7 @@
 #include "gui/model_stats_job.h"
 #include "gui/recent_files.h"
 #include "layer_heatmap.h"
+#include "plan_editor.h"
 #include "log_view.h"
 #include "metadata_view.h"
 #include "model_browser.h"
@@ -23,6 +24,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QToolButton>
+#include <QUndoStack>
 #include <qcustomplot.h>
 #include <QSettings>
 #include <QSignalSpy>
@@ -162,6 +164,37 @@ private slots:
         // A late result of the cancelled run is dropped.
         QTest::qWait(1500);
         QCOMPARE(window.layerHeatmap()->layerCount(), 0);
+    }
+
+    void savesAndLoadsThePlan() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        window.openPath(demo_);
+        QVERIFY(opened.wait(10000));
+        PlanEditor* editor = window.planEditor();
+        QVERIFY(window.showPage(QStringLiteral("plan")));
+        editor->addRule(QStringLiteral("attn_output"), TensorType::Q8_0);
+        const Plan edited = editor->plan();
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("demo.plan.json"));
+        QVERIFY(window.savePlanTo(path));
+        editor->undoStack()->undo();
+        QVERIFY(editor->plan() != edited);
+        QVERIFY(window.loadPlanFrom(path));
+        QCOMPARE(editor->plan(), edited);
+        editor->undoStack()->undo(); // loading is one edit
+        QVERIFY(editor->plan() != edited);
+
+        QFile bad(dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"version\": 1, \"base\": \"Q9_9\"}");
+        bad.close();
+        QVERIFY(!window.loadPlanFrom(bad.fileName()));
+        auto* box = window.findChild<QMessageBox*>(QStringLiteral("planErrorDialog"));
+        QVERIFY(box);
+        QVERIFY(box->informativeText().contains(QStringLiteral("Q9_9")));
     }
 
     void showsTheComputeDevice() {

@@ -1,0 +1,204 @@
+#include "plan_editor.h"
+
+#include "change_plan_command.h"
+#include "plan_grid_model.h"
+#include "quant/bit_width.h"
+#include "quant/llama_file_type.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QTableView>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace matryx {
+
+namespace {
+
+QString typeText(TensorType type) {
+    const std::string_view name = typeName(type);
+    return QString::fromLatin1(name.data(), qsizetype(name.size()));
+}
+
+// The exact types offered next to the bit widths, for formats that need them.
+constexpr TensorType kExactTypes[] = {TensorType::Q4_0,  TensorType::Q4_1,   TensorType::Q5_0, TensorType::Q5_1,
+                                      TensorType::IQ4_NL, TensorType::IQ4_XS, TensorType::BF16, TensorType::F32};
+
+} // namespace
+
+PlanEditor::PlanEditor(QWidget* parent)
+    : QWidget(parent), undo_(new QUndoStack(this)), gridModel_(new PlanGridModel(this)), grid_(new QTableView),
+      presetBox_(new QComboBox), typeBox_(new QComboBox), ruleEdit_(new QLineEdit), summary_(new QLabel) {
+    presetBox_->addItem(tr("No preset"), -1);
+    for (const LlamaFileTypeInfo& info : llamaFileTypes())
+        if (info.preset)
+            presetBox_->addItem(QString::fromLatin1(info.name.data(), qsizetype(info.name.size())), int(info.fileType));
+    presetBox_->setToolTip(tr("llama.cpp's choice of type for every tensor, as llama-quantize makes it"));
+    connect(presetBox_, &QComboBox::activated, this, [this](int index) {
+        Plan after = plan_;
+        const int value = presetBox_->itemData(index).toInt();
+        if (value < 0) {
+            after.preset.reset();
+        } else {
+            after.preset = LlamaFileType(value);
+            after.base = llamaFileTypeInfo(*after.preset).defaultType;
+        }
+        edit(after, tr("Preset %1").arg(presetBox_->itemText(index)));
+    });
+
+    for (int bits : {2, 3, 4, 5, 6, 8, 16})
+        typeBox_->addItem(tr("%1 bits (%2)").arg(bits).arg(typeText(*typeForBits(bits))), int(*typeForBits(bits)));
+    typeBox_->insertSeparator(typeBox_->count());
+    for (TensorType type : kExactTypes)
+        typeBox_->addItem(typeText(type), int(type));
+    typeBox_->setCurrentIndex(5); // 8 bits
+    auto* assign = new QPushButton(tr("Assign to selection"));
+    connect(assign, &QPushButton::clicked, this, [this] {
+        if (const auto type = chosenType()) assignToSelection(*type);
+    });
+    auto* clear = new QPushButton(tr("Clear selection"));
+    clear->setToolTip(tr("Remove the selected cells' own types; the preset and rules decide again"));
+    connect(clear, &QPushButton::clicked, this, &PlanEditor::clearSelection);
+
+    ruleEdit_->setPlaceholderText(tr("Rule: regular expression, e.g. blk\\.(0|1|2)\\.|ffn_down"));
+    auto* addRuleButton = new QPushButton(tr("Add rule"));
+    connect(addRuleButton, &QPushButton::clicked, this, [this] {
+        if (const auto type = chosenType(); type && !ruleEdit_->text().isEmpty()) addRule(ruleEdit_->text(), *type);
+    });
+
+    auto* undoButton = new QToolButton;
+    undoButton->setDefaultAction(undo_->createUndoAction(this, tr("Undo")));
+    undoButton->defaultAction()->setShortcut(QKeySequence::Undo);
+    auto* redoButton = new QToolButton;
+    redoButton->setDefaultAction(undo_->createRedoAction(this, tr("Redo")));
+    redoButton->defaultAction()->setShortcut(QKeySequence::Redo);
+
+    grid_->setModel(gridModel_);
+    grid_->setSelectionMode(QAbstractItemView::ExtendedSelection); // drag or shift-click a range
+    grid_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    grid_->verticalHeader()->setDefaultSectionSize(grid_->fontMetrics().height() + 4);
+    grid_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Start from:")));
+    top->addWidget(presetBox_);
+    top->addSpacing(12);
+    top->addWidget(new QLabel(tr("Type:")));
+    top->addWidget(typeBox_);
+    top->addWidget(assign);
+    top->addWidget(clear);
+    top->addStretch();
+    top->addWidget(undoButton);
+    top->addWidget(redoButton);
+    auto* rules = new QHBoxLayout;
+    rules->addWidget(ruleEdit_, 1);
+    rules->addWidget(addRuleButton);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addLayout(rules);
+    layout->addWidget(grid_, 1);
+    layout->addWidget(summary_);
+    setEnabled(false);
+}
+
+PlanEditor::~PlanEditor() = default;
+
+void PlanEditor::setModel(std::shared_ptr<const Model> model) {
+    model_ = std::move(model);
+    undo_->clear();
+    setEnabled(bool(model_));
+    show(Plan::fromPreset(LlamaFileType::Q4_K_M));
+}
+
+void PlanEditor::setPlan(const Plan& plan, const QString& what) { edit(plan, what); }
+
+void PlanEditor::edit(Plan after, const QString& what) {
+    if (after == plan_) return;
+    if (Status valid = after.validate(); !valid) {
+        summary_->setText(tr("Not applied: %1").arg(QString::fromStdString(valid.error().toString())));
+        return;
+    }
+    undo_->push(new ChangePlanCommand([this](const Plan& p) { show(p); }, plan_, std::move(after), what));
+}
+
+void PlanEditor::show(const Plan& plan) {
+    plan_ = plan;
+    resolved_.reset();
+    QString text;
+    if (model_) {
+        auto resolved = plan_.resolve(*model_);
+        if (resolved) {
+            resolved_ = std::make_shared<const ResolvedPlan>(std::move(resolved).value());
+            const QLocale locale;
+            text = tr("Predicted file: %1 (%2 bytes) · %3 bits/weight · %4 tensors, %5 with their own type, %6 rules")
+                       .arg(locale.formattedDataSize(qint64(resolved_->fileBytes), 1, QLocale::DataSizeSIFormat))
+                       .arg(locale.toString(qulonglong(resolved_->fileBytes)))
+                       .arg(resolved_->bitsPerWeight(), 0, 'f', 3)
+                       .arg(resolved_->tensors.size())
+                       .arg(plan_.overrides.size())
+                       .arg(plan_.rules.size());
+        } else {
+            text = tr("This plan cannot be used: %1").arg(QString::fromStdString(resolved.error().toString()));
+        }
+    }
+    gridModel_->setPlan(resolved_);
+    summary_->setText(text);
+    const int preset = plan_.preset ? presetBox_->findData(int(*plan_.preset)) : 0;
+    presetBox_->setCurrentIndex(std::max(preset, 0));
+    emit planChanged();
+}
+
+std::optional<TensorType> PlanEditor::chosenType() const {
+    const QVariant value = typeBox_->currentData();
+    if (!value.isValid()) return std::nullopt;
+    return TensorType(value.toInt());
+}
+
+QStringList PlanEditor::selectedTensors() const {
+    QStringList names;
+    for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes())
+        if (const QString name = gridModel_->tensorAt(index); !name.isEmpty()) names << name;
+    names.sort();
+    return names;
+}
+
+int PlanEditor::assignToSelection(TensorType type) {
+    const QStringList names = selectedTensors();
+    if (names.isEmpty()) return 0;
+    Plan after = plan_;
+    for (const QString& name : names)
+        after.overrides[name.toStdString()] = type;
+    edit(after, tr("%1 tensors to %2").arg(names.size()).arg(typeText(type)));
+    return int(names.size());
+}
+
+int PlanEditor::clearSelection() {
+    Plan after = plan_;
+    int removed = 0;
+    for (const QString& name : selectedTensors())
+        removed += int(after.overrides.erase(name.toStdString()));
+    if (removed > 0) edit(after, tr("Clear %1 tensors").arg(removed));
+    return removed;
+}
+
+void PlanEditor::addRule(const QString& pattern, TensorType type) {
+    Plan after = plan_;
+    PlanRule rule;
+    rule.pattern = pattern.toStdString();
+    rule.type = type;
+    after.rules.push_back(rule);
+    edit(after, tr("Rule %1 = %2").arg(pattern, typeText(type)));
+}
+
+} // namespace matryx
