@@ -23,12 +23,15 @@ from pathlib import Path
 
 def timed(cmd):
     """Wall seconds and peak RSS (MB) of one run of cmd."""
-    start = time.monotonic()
-    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+    # stderr goes to a file: a pipe that nobody reads while wait4 waits would fill and stall
+    # llama-quantize, which logs a line per tensor.
+    with tempfile.TemporaryFile() as log:
+        start = time.monotonic()
+        proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.monotonic() - start
+        log.seek(0)
+        err = log.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(map(str, cmd))} failed:\n{err[-2000:]}")
     return seconds, usage.ru_maxrss / 1024, err
