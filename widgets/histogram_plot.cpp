@@ -10,7 +10,7 @@
 namespace matryx {
 
 HistogramPlot::HistogramPlot(QWidget* parent)
-    : QWidget(parent), plot_(new QCustomPlot), bars_(nullptr), marker_(nullptr) {
+    : QWidget(parent), plot_(new QCustomPlot), bars_(nullptr), overlay_(nullptr), marker_(nullptr) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
@@ -27,6 +27,11 @@ HistogramPlot::HistogramPlot(QWidget* parent)
     bars_->setBrush(QColor(52, 101, 164));
     bars_->setWidthType(QCPBars::wtPlotCoords);
 
+    overlay_ = new QCPGraph(plot_->xAxis, plot_->yAxis);
+    overlay_->setPen(QPen(QColor(245, 121, 0), 1.5));
+    overlay_->setLineStyle(QCPGraph::lsStepCenter);
+    overlay_->setName(tr("quantized"));
+
     marker_ = new QCPItemStraightLine(plot_);
     marker_->setPen(QPen(QColor(204, 0, 0), 1.5, Qt::DashLine));
     marker_->setVisible(false);
@@ -41,9 +46,22 @@ void HistogramPlot::setHistograms(const Histogram& linear, const Histogram& syml
     rebuild();
 }
 
+void HistogramPlot::setOverlay(const Histogram& quantized) {
+    overlayData_ = quantized;
+    rebuild();
+}
+
+double HistogramPlot::overlayCountSum() const {
+    double sum = 0;
+    for (auto it = overlay_->data()->constBegin(); it != overlay_->data()->constEnd(); ++it)
+        sum += it->value;
+    return sum;
+}
+
 void HistogramPlot::clear() {
     linear_ = {};
     symlog_ = {};
+    overlayData_ = {};
     marked_.reset();
     rebuild();
 }
@@ -88,6 +106,13 @@ void HistogramPlot::rebuild() {
         widths << b - a;
     }
     bars_->setData(keys, values, true);
+    QVector<double> overlayKeys, overlayValues;
+    if (scale_ == ValueScale::Linear)
+        for (size_t i = 0; i + 1 < overlayData_.edges.size() && i < overlayData_.counts.size(); ++i) {
+            overlayKeys << (overlayData_.edges[i] + overlayData_.edges[i + 1]) / 2;
+            overlayValues << static_cast<double>(overlayData_.counts[i]);
+        }
+    overlay_->setData(overlayKeys, overlayValues, true);
     // Bins of one histogram are equally wide on its axis, up to rounding.
     bars_->setWidth(widths.isEmpty() ? 1 : std::max(widths.front(), widths.back()));
 

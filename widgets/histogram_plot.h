@@ -11,6 +11,7 @@
 #include <optional>
 
 class QCPBars;
+class QCPGraph;
 class QCPItemStraightLine;
 class QCustomPlot;
 
@@ -33,6 +34,12 @@ public:
     void setLogCounts(bool log);
     bool logCounts() const { return logCounts_; }
 
+    // Overlays the histogram of the values after quantization, over the same linear edges, as a
+    // step line (shown with linear values); an empty histogram removes it.
+    void setOverlay(const Histogram& quantized);
+    // The overlay's count sum, for tests; 0 without one.
+    double overlayCountSum() const;
+
     // Draws a vertical marker at `value` (a selected outlier); nullopt removes it.
     void markValue(std::optional<double> value);
     // Shows all bins again after zooming or panning.
@@ -49,6 +56,8 @@ private:
 
     QCustomPlot* plot_;
     QCPBars* bars_;
+    QCPGraph* overlay_;
+    Histogram overlayData_;
     QCPItemStraightLine* marker_;
     Histogram linear_;
     Histogram symlog_;

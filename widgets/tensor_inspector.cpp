@@ -3,6 +3,7 @@
 #include "channel_absmax_plot.h"
 #include "histogram_plot.h"
 #include "outlier_table_model.h"
+#include "quantization_error_view.h"
 #include "stats_panel.h"
 
 #include <QComboBox>
@@ -14,6 +15,7 @@
 #include <QLocale>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -40,7 +42,8 @@ TensorInspector::TensorInspector(QWidget* parent)
     : QWidget(parent), title_(new QLabel), status_(new QLabel), bins_(new QSpinBox),
       countScale_(new QComboBox), valueScale_(new QComboBox), histogram_(new HistogramPlot),
       statsPanel_(new StatsPanel), outlierModel_(new OutlierTableModel(this)), outlierView_(new QTableView),
-      rowPlot_(new ChannelAbsMaxPlot(tr("row"))), columnPlot_(new ChannelAbsMaxPlot(tr("column"))) {
+      rowPlot_(new ChannelAbsMaxPlot(tr("row"))), columnPlot_(new ChannelAbsMaxPlot(tr("column"))),
+      compare_(new QComboBox), errorView_(new QuantizationErrorView) {
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     status_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
@@ -55,10 +58,18 @@ TensorInspector::TensorInspector(QWidget* parent)
     topLayout->addWidget(histogram_, 1);
     topLayout->addWidget(statsBox);
 
-    auto* channels = new QGroupBox(tr("Largest |x| per row and per column"));
-    auto* channelLayout = new QVBoxLayout(channels);
+    auto* channelPane = new QWidget;
+    auto* channelLayout = new QVBoxLayout(channelPane);
     channelLayout->addWidget(rowPlot_);
     channelLayout->addWidget(columnPlot_);
+    auto* channels = new QTabWidget;
+    channels->setObjectName(QStringLiteral("inspectorTabs"));
+    channels->addTab(channelPane, tr("Largest |x| per row and per column"));
+    channels->addTab(errorView_, tr("Quantization error"));
+    // A new comparison brings its error into view.
+    connect(compare_, &QComboBox::currentIndexChanged, channels, [channels, this](int index) {
+        if (index > 0) channels->setCurrentWidget(errorView_);
+    });
 
     auto* bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(createOutlierPane());
@@ -105,6 +116,16 @@ QWidget* TensorInspector::createControls() {
                                              : HistogramPlot::ValueScale::Linear);
     });
 
+    compare_->addItem(tr("Compare with: none"), -1);
+    for (TensorType type : {TensorType::Q8_0, TensorType::Q6_K, TensorType::Q5_K, TensorType::Q4_K, TensorType::Q3_K,
+                            TensorType::Q2_K, TensorType::Q5_0, TensorType::Q4_0, TensorType::IQ4_NL, TensorType::F16,
+                            TensorType::BF16}) {
+        const std::string_view name = typeName(type);
+        compare_->addItem(tr("Compare with %1").arg(QString::fromLatin1(name.data(), qsizetype(name.size()))), int(type));
+    }
+    compare_->setToolTip(tr("Quantize the tensor to this type and show the values and the error it gives"));
+    connect(compare_, &QComboBox::currentIndexChanged, this, &TensorInspector::compareTypeChanged);
+
     auto* controls = new QWidget;
     auto* layout = new QHBoxLayout(controls);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -115,6 +136,8 @@ QWidget* TensorInspector::createControls() {
     layout->addSpacing(12);
     layout->addWidget(countScale_);
     layout->addWidget(valueScale_);
+    layout->addSpacing(12);
+    layout->addWidget(compare_);
     layout->addStretch();
     return controls;
 }
@@ -159,6 +182,9 @@ void TensorInspector::setStats(const QString& name, std::shared_ptr<const Tensor
     if (!stats || name != tensorName()) return;
     stats_ = std::move(stats);
     status_->clear();
+    // A comparison asked for with these statistics arrives right after them.
+    histogram_->setOverlay({});
+    errorView_->clear();
     histogram_->setHistograms(stats_->linear, stats_->symlog, stats_->symlogLinthresh);
     histogram_->markValue(std::nullopt);
     statsPanel_->setStats(stats_.get());
@@ -174,8 +200,25 @@ void TensorInspector::setError(const QString& name, const QString& message) {
     status_->setText(tr("Cannot compute statistics: %1").arg(message));
 }
 
+void TensorInspector::setQuantizationError(const QString& name, const QString& type,
+                                           std::shared_ptr<const QuantizationError> error) {
+    if (name != tensorName()) return;
+    histogram_->setOverlay(error ? error->quantized : Histogram{});
+    errorView_->setError(type, std::move(error));
+}
+
+std::optional<TensorType> TensorInspector::compareType() const {
+    const int value = compare_->currentData().toInt();
+    return value < 0 ? std::nullopt : std::optional<TensorType>(TensorType(value));
+}
+
+void TensorInspector::setCompareType(std::optional<TensorType> type) {
+    compare_->setCurrentIndex(std::max(0, type ? compare_->findData(int(*type)) : 0));
+}
+
 void TensorInspector::clearPlots() {
     histogram_->clear();
+    errorView_->clear();
     statsPanel_->setStats(nullptr);
     outlierModel_->clear();
     rowPlot_->setValues({});

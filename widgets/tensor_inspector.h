@@ -10,6 +10,7 @@
 // and computes again when binCountChanged() is emitted.
 
 #include "format/model.h"
+#include "tensor/quantization_error.h"
 #include "tensor/tensor_stats.h"
 
 #include <QWidget>
@@ -27,6 +28,7 @@ namespace matryx {
 class ChannelAbsMaxPlot;
 class HistogramPlot;
 class OutlierTableModel;
+class QuantizationErrorView;
 class StatsPanel;
 
 class TensorInspector : public QWidget {
@@ -41,6 +43,13 @@ public:
     void setStats(const QString& name, std::shared_ptr<const TensorStats> stats);
     // Shows why the statistics of `name` could not be computed.
     void setError(const QString& name, const QString& message);
+    // Shows what quantizing `name` to `type` does (overlay and error view); a null error shows
+    // `type` as the reason there is none. Stale names are ignored.
+    void setQuantizationError(const QString& name, const QString& type,
+                              std::shared_ptr<const QuantizationError> error);
+    // The type chosen under "Compare with", if any.
+    std::optional<TensorType> compareType() const;
+    void setCompareType(std::optional<TensorType> type);
 
     QString tensorName() const;
     const TensorStats* stats() const { return stats_.get(); }
@@ -56,10 +65,14 @@ public:
     QSpinBox* binSpinBox() const { return bins_; }
     QComboBox* countScaleBox() const { return countScale_; }
     QComboBox* valueScaleBox() const { return valueScale_; }
+    QComboBox* compareBox() const { return compare_; }
+    QuantizationErrorView* quantizationErrorView() const { return errorView_; }
 
 signals:
     // The user asked for another number of histogram bins: compute the statistics again.
     void binCountChanged(int bins);
+    // The user chose another type to compare with: compute again.
+    void compareTypeChanged();
     // setStats() has shown the statistics of `name`.
     void statsShown(const QString& name);
 
@@ -83,6 +96,8 @@ private:
     QTableView* outlierView_;
     ChannelAbsMaxPlot* rowPlot_;
     ChannelAbsMaxPlot* columnPlot_;
+    QComboBox* compare_;
+    QuantizationErrorView* errorView_;
 };
 
 } // namespace matryx

@@ -1,7 +1,8 @@
 // matryx: the desktop application.
 //   matryx [FILE]                       open FILE, or the demo model when none is given
 //   matryx --screenshot out.png [...]   render the window to a PNG once the model is open (and, with
-//                                       --tensor, its statistics are shown), then quit
+//                                       --tensor, its statistics are shown), then quit; --compare
+//                                       TYPE shows what quantizing that tensor to TYPE does
 
 #include "gui/demo_model.h"
 #include "gui/language_loader.h"
@@ -44,7 +45,10 @@ int main(int argc, char** argv) {
                                        QStringLiteral("name"));
     const QCommandLineOption tensorOption(QStringLiteral("tensor"),
                                           QApplication::translate("main", "Tensor to select."), QStringLiteral("name"));
-    parser.addOptions({openOption, screenshotOption, tabOption, tensorOption});
+    const QCommandLineOption compareOption(QStringLiteral("compare"),
+                                           QApplication::translate("main", "Type to compare the tensor with."),
+                                           QStringLiteral("type"));
+    parser.addOptions({openOption, screenshotOption, tabOption, tensorOption, compareOption});
     parser.process(app);
 
     QString path = parser.value(openOption);
@@ -61,6 +65,12 @@ int main(int argc, char** argv) {
     if (!screenshot.isEmpty()) {
         const QString tensor = parser.value(tensorOption);
         const QString tab = parser.value(tabOption);
+        if (parser.isSet(compareOption)) {
+            const auto type = typeFromName(parser.value(compareOption).toStdString());
+            if (!type)
+                std::fprintf(stderr, "matryx: no type named %s\n", qPrintable(parser.value(compareOption)));
+            window.tensorInspector()->setCompareType(type);
+        }
         auto grab = [&window, &app, screenshot] {
             QTimer::singleShot(100, &app, [&window, &app, screenshot] {
                 const bool saved = window.grab().save(screenshot);

@@ -96,6 +96,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(browser_, &ModelBrowser::tensorSelected, this, &MainWindow::inspectTensor);
     connect(inspector_, &TensorInspector::binCountChanged, this, &MainWindow::computeInspectedStats);
+    connect(inspector_, &TensorInspector::compareTypeChanged, this, &MainWindow::computeInspectedStats);
+    connect(statsJob_, &TensorStatsJob::quantizationMeasured, inspector_, &TensorInspector::setQuantizationError);
     connect(statsJob_, &TensorStatsJob::finished, inspector_, &TensorInspector::setStats);
     connect(statsJob_, &TensorStatsJob::failed, inspector_, &TensorInspector::setError);
 
@@ -331,7 +333,7 @@ void MainWindow::inspectTensor(const QString& name) {
 
 void MainWindow::computeInspectedStats() {
     if (model_ && !inspector_->tensorName().isEmpty())
-        statsJob_->compute(model_, inspector_->tensorName(), inspector_->binCount());
+        statsJob_->compute(model_, inspector_->tensorName(), inspector_->binCount(), 32, inspector_->compareType());
 }
 
 bool MainWindow::showPage(const QString& name) {

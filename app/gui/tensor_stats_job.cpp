@@ -1,6 +1,7 @@
 #include "gui/tensor_stats_job.h"
 
 #include "base/progress.h"
+#include "quant/type_fallback.h"
 
 #include <QFutureWatcher>
 #include <QThread>
@@ -17,24 +18,47 @@ struct StatsOutcome {
     std::shared_ptr<const TensorStats> stats;
     QString error;
     bool cancelled = false;
+    std::shared_ptr<const QuantizationError> quantization; // when a comparison was asked for
+    QString quantizedAs;
 };
 
+QString typeText(TensorType type) {
+    const std::string_view name = typeName(type);
+    return QString::fromLatin1(name.data(), qsizetype(name.size()));
+}
+
 StatsOutcome computeOnWorker(std::shared_ptr<const Model> model, std::string name, TensorStatsOptions options,
-                             std::shared_ptr<Progress> progress) {
+                             std::optional<TensorType> compareWith, std::shared_ptr<Progress> progress) {
     const TensorInfo* tensor = model->findTensor(name);
     if (!tensor)
-        return {nullptr, QStringLiteral("no tensor named %1").arg(QString::fromStdString(name)), false};
+        return {nullptr, QStringLiteral("no tensor named %1").arg(QString::fromStdString(name)), false, {}, {}};
     Result<TensorStats> result =
         computeTensorStats(tensor->type, model->data(*tensor), tensor->shape, options, *progress);
     if (!result)
-        return {nullptr, QString::fromStdString(result.error().toString()), result.error().cancelled};
-    return {std::make_shared<const TensorStats>(std::move(result).value()), {}, false};
+        return {nullptr, QString::fromStdString(result.error().toString()), result.error().cancelled, {}, {}};
+    StatsOutcome outcome{std::make_shared<const TensorStats>(std::move(result).value()), {}, false, {}, {}};
+    if (compareWith) {
+        const TensorType type = rowFallbackType(*compareWith, tensor->rowLength());
+        outcome.quantizedAs = type == *compareWith
+                                  ? typeText(type)
+                                  : QStringLiteral("%1 (for %2: rows of %3)")
+                                        .arg(typeText(type), typeText(*compareWith))
+                                        .arg(tensor->rowLength());
+        auto measured = measureQuantizationError(tensor->type, model->data(*tensor), tensor->shape, type,
+                                                 outcome.stats->linear.edges, 128, *progress, options.threads);
+        if (measured)
+            outcome.quantization = std::make_shared<const QuantizationError>(std::move(measured).value());
+        else if (!measured.error().cancelled)
+            outcome.quantizedAs += QStringLiteral(": ") + QString::fromStdString(measured.error().message);
+    }
+    return outcome;
 }
 
 } // namespace
 
 TensorStatsJob::TensorStatsJob(QObject* parent) : QObject(parent) {
     qRegisterMetaType<std::shared_ptr<const TensorStats>>("std::shared_ptr<const matryx::TensorStats>");
+    qRegisterMetaType<std::shared_ptr<const QuantizationError>>("std::shared_ptr<const matryx::QuantizationError>");
 }
 
 TensorStatsJob::~TensorStatsJob() {
@@ -48,7 +72,8 @@ void TensorStatsJob::cancel() {
     progress_.reset();
 }
 
-void TensorStatsJob::compute(std::shared_ptr<const Model> model, const QString& name, int bins, int topK) {
+void TensorStatsJob::compute(std::shared_ptr<const Model> model, const QString& name, int bins, int topK,
+                             std::optional<TensorType> compareWith) {
     cancel();
     if (!model || !model->findTensor(name.toStdString())) {
         emit failed(name, tr("The open model has no tensor named %1.").arg(name));
@@ -72,13 +97,15 @@ void TensorStatsJob::compute(std::shared_ptr<const Model> model, const QString& 
         running_ = false;
         progress_.reset();
         const StatsOutcome outcome = watcher->result();
-        if (outcome.stats)
+        if (outcome.stats) {
             emit finished(name, outcome.stats);
+            if (!outcome.quantizedAs.isEmpty()) emit quantizationMeasured(name, outcome.quantizedAs, outcome.quantization);
+        }
         else if (!outcome.cancelled)
             emit failed(name, outcome.error);
     });
     watcher->setFuture(
-        QtConcurrent::run(computeOnWorker, std::move(model), name.toStdString(), options, progress_));
+        QtConcurrent::run(computeOnWorker, std::move(model), name.toStdString(), options, compareWith, progress_));
 }
 
 } // namespace matryx

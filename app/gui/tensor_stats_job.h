@@ -5,12 +5,14 @@
 // newer request is dropped, so the inspector only ever shows the tensor last asked for.
 
 #include "format/model.h"
+#include "tensor/quantization_error.h"
 #include "tensor/tensor_stats.h"
 
 #include <QObject>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace matryx {
 
@@ -26,7 +28,10 @@ public:
     // Starts computing statistics of the tensor `name` of `model` with `bins` histogram bins and
     // the `topK` values of largest magnitude. The worker keeps `model` (and so its mapped bytes)
     // alive until it is done. An unknown name fails at once with `failed`.
-    void compute(std::shared_ptr<const Model> model, const QString& name, int bins, int topK = 32);
+    // With `compareWith`, also measures what quantizing the tensor to that type does (after
+    // llama.cpp's fallback when its rows are not whole blocks of it) and emits quantizationMeasured.
+    void compute(std::shared_ptr<const Model> model, const QString& name, int bins, int topK = 32,
+                 std::optional<TensorType> compareWith = std::nullopt);
     // Stops the running request, if any; nothing is emitted for it.
     void cancel();
     bool isRunning() const { return running_; }
@@ -35,6 +40,9 @@ signals:
     void started(const QString& name);
     void finished(const QString& name, std::shared_ptr<const matryx::TensorStats> stats);
     void failed(const QString& name, const QString& message);
+    // `type` names the type measured, with the fallback that replaced the one asked for.
+    void quantizationMeasured(const QString& name, const QString& type,
+                              std::shared_ptr<const matryx::QuantizationError> error);
 
 private:
     quint64 generation_ = 0;

@@ -2,6 +2,9 @@
 #include "gui/main_window.h"
 #include "gui/model_stats_job.h"
 #include "gui/recent_files.h"
+#include "gui/tensor_stats_job.h"
+#include "histogram_plot.h"
+#include "quantization_error_view.h"
 #include "layer_heatmap.h"
 #include "plan_editor.h"
 #include "log_view.h"
@@ -195,6 +198,36 @@ private slots:
         auto* box = window.findChild<QMessageBox*>(QStringLiteral("planErrorDialog"));
         QVERIFY(box);
         QVERIFY(box->informativeText().contains(QStringLiteral("Q9_9")));
+    }
+
+    void comparingWithATypeShowsItsValuesAndError() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        MainWindow window;
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        window.openPath(demo_);
+        QVERIFY(opened.wait(10000));
+        QSignalSpy measured(window.tensorStatsJob(), &TensorStatsJob::quantizationMeasured);
+        QVERIFY(window.selectTensor(QStringLiteral("blk.3.ffn_down.weight")));
+        window.tensorInspector()->setCompareType(TensorType::Q3_K);
+        QVERIFY(measured.wait(30000));
+        QCOMPARE(measured.last().at(0).toString(), QStringLiteral("blk.3.ffn_down.weight"));
+        QCOMPARE(measured.last().at(1).toString(), QStringLiteral("Q3_K"));
+        TensorInspector* inspector = window.tensorInspector();
+        const double elements = 1536.0 * 576.0;
+        QCOMPARE(inspector->histogramPlot()->overlayCountSum(), elements); // every value, within the bins
+        QCOMPARE(inspector->quantizationErrorView()->errorCountSum(), elements);
+        const QuantizationError* error = inspector->quantizationErrorView()->error();
+        QVERIFY(error && error->rmse > 0 && error->relativeRmse < 0.5);
+        QVERIFY(inspector->quantizationErrorView()->summary()->text().startsWith(QStringLiteral("Q3_K: RMSE")));
+
+        // Rows of 576 are no whole 256-blocks: the measurement names llama.cpp's fallback.
+        QVERIFY(window.selectTensor(QStringLiteral("blk.3.attn_q.weight")));
+        QVERIFY(measured.wait(30000));
+        QVERIFY(measured.last().at(1).toString().startsWith(QStringLiteral("Q4_0 (for Q3_K: rows of 576)")));
+        // Choosing none removes the overlay.
+        inspector->setCompareType(std::nullopt);
+        QTRY_VERIFY(inspector->stats() && !window.tensorStatsJob()->isRunning());
+        QCOMPARE(inspector->histogramPlot()->overlayCountSum(), 0.0);
     }
 
     void showsTheComputeDevice() {
