@@ -32,26 +32,62 @@ QString typeText(TensorType type) {
 constexpr TensorType kExactTypes[] = {TensorType::Q4_0,  TensorType::Q4_1,   TensorType::Q5_0, TensorType::Q5_1,
                                       TensorType::IQ4_NL, TensorType::IQ4_XS, TensorType::BF16, TensorType::F32};
 
+// Starting points besides llama.cpp's presets (negative ids in the preset box).
+constexpr int kNoPreset = -1, kEdgesHigh = -2, kMatryoshka8 = -3, kMatryoshka4 = -4, kMatryoshka2 = -5;
+
+// The plan a preset box entry starts from; `current` keeps its overrides for llama.cpp's presets
+// and "no preset".
+Plan startingPlan(int value, const Plan& current) {
+    Plan plan = current;
+    plan.rules.clear();
+    switch (value) {
+    case kNoPreset: plan = current; plan.preset.reset(); return plan;
+    case kEdgesHigh: {
+        // The first and last layers matter most (llama.cpp's mixtures keep them wider too).
+        plan = Plan{};
+        plan.base = TensorType::Q3_K;
+        plan.rules.push_back({"", LayerRange::firstN(3), {}, TensorType::Q6_K, "first three layers"});
+        plan.rules.push_back({"", LayerRange::lastN(3), {}, TensorType::Q6_K, "last three layers"});
+        plan.description = "edges high, middle low";
+        return plan;
+    }
+    case kMatryoshka8:
+    case kMatryoshka4:
+    case kMatryoshka2: {
+        // The types matryx-cli slice writes at these widths (quant/matryoshka_export.h).
+        plan = Plan{};
+        plan.base = value == kMatryoshka8 ? TensorType::Q8_0 : value == kMatryoshka4 ? TensorType::Q4_1 : TensorType::Q2_K;
+        plan.description = "as a Matryoshka slice";
+        return plan;
+    }
+    default:
+        plan = current;
+        plan.preset = LlamaFileType(value);
+        plan.base = llamaFileTypeInfo(*plan.preset).defaultType;
+        plan.rules = current.rules;
+        return plan;
+    }
+}
+
 } // namespace
 
 PlanEditor::PlanEditor(QWidget* parent)
     : QWidget(parent), undo_(new QUndoStack(this)), gridModel_(new PlanGridModel(this)), grid_(new QTableView),
       presetBox_(new QComboBox), typeBox_(new QComboBox), ruleEdit_(new QLineEdit), summary_(new QLabel) {
-    presetBox_->addItem(tr("No preset"), -1);
+    presetBox_->addItem(tr("No preset"), kNoPreset);
     for (const LlamaFileTypeInfo& info : llamaFileTypes())
         if (info.preset)
             presetBox_->addItem(QString::fromLatin1(info.name.data(), qsizetype(info.name.size())), int(info.fileType));
-    presetBox_->setToolTip(tr("llama.cpp's choice of type for every tensor, as llama-quantize makes it"));
+    presetBox_->insertSeparator(presetBox_->count());
+    presetBox_->addItem(tr("Edges high, middle low"), kEdgesHigh);
+    presetBox_->addItem(tr("Matryoshka int8 slice"), kMatryoshka8);
+    presetBox_->addItem(tr("Matryoshka int4 slice"), kMatryoshka4);
+    presetBox_->addItem(tr("Matryoshka int2 slice"), kMatryoshka2);
+    presetBox_->setToolTip(tr("llama.cpp's choice of type for every tensor, as llama-quantize makes it, or a "
+                              "starting point of Matryx's"));
     connect(presetBox_, &QComboBox::activated, this, [this](int index) {
-        Plan after = plan_;
         const int value = presetBox_->itemData(index).toInt();
-        if (value < 0) {
-            after.preset.reset();
-        } else {
-            after.preset = LlamaFileType(value);
-            after.base = llamaFileTypeInfo(*after.preset).defaultType;
-        }
-        edit(after, tr("Preset %1").arg(presetBox_->itemText(index)));
+        edit(startingPlan(value, plan_), tr("Start from %1").arg(presetBox_->itemText(index)));
     });
 
     for (int bits : {2, 3, 4, 5, 6, 8, 16})
@@ -154,8 +190,9 @@ void PlanEditor::show(const Plan& plan) {
     }
     gridModel_->setPlan(resolved_);
     summary_->setText(text);
-    const int preset = plan_.preset ? presetBox_->findData(int(*plan_.preset)) : 0;
-    presetBox_->setCurrentIndex(std::max(preset, 0));
+    // The box names the preset; Matryx's starting points are only shown while nothing changed them.
+    const int preset = plan_.preset ? presetBox_->findData(int(*plan_.preset)) : -1;
+    if (preset >= 0 || presetBox_->currentData().toInt() >= 0) presetBox_->setCurrentIndex(std::max(preset, 0));
     emit planChanged();
 }
 

@@ -91,6 +91,26 @@ private slots:
         QCOMPARE(cell.data().toString(), QStringLiteral("Q8_0"));
     }
 
+    void matryxStartingPoints() {
+        PlanEditor editor;
+        editor.setModel(model_);
+        const auto choose = [&](const QString& text) {
+            const int index = editor.presetBox()->findText(text);
+            QVERIFY(index >= 0);
+            editor.presetBox()->setCurrentIndex(index);
+            emit editor.presetBox()->activated(index);
+        };
+        choose(QStringLiteral("Edges high, middle low"));
+        QCOMPARE(cellOf(editor, 0, QStringLiteral("ffn_down")).data().toString(), QStringLiteral("Q6_K"));
+        QCOMPARE(cellOf(editor, 29, QStringLiteral("ffn_down")).data().toString(), QStringLiteral("Q6_K"));
+        QCOMPARE(cellOf(editor, 10, QStringLiteral("ffn_down")).data().toString(), QStringLiteral("Q3_K"));
+        choose(QStringLiteral("Matryoshka int4 slice"));
+        for (int layer = 0; layer < 30; ++layer)
+            QCOMPARE(cellOf(editor, layer, QStringLiteral("attn_q")).data().toString(), QStringLiteral("Q4_1"));
+        editor.undoStack()->undo();
+        QCOMPARE(cellOf(editor, 0, QStringLiteral("ffn_down")).data().toString(), QStringLiteral("Q6_K"));
+    }
+
     void aRangeARuleAndThePredictionMatchTheCommandLine() {
         PlanEditor editor;
         editor.setModel(model_);
