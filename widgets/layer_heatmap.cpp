@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -25,6 +26,8 @@ const QStringList kKindOrder = {
     QStringLiteral("ffn_up"),      QStringLiteral("ffn_down"),
 };
 
+constexpr int kErrorItem = 100; // measure box data: kErrorItem + bits
+
 bool isMatrix(const TensorStatsEntry& e) {
     return std::count_if(e.shape.begin(), e.shape.end(), [](int64_t d) { return d > 1; }) >= 2;
 }
@@ -36,8 +39,15 @@ LayerHeatmap::LayerHeatmap(QWidget* parent)
     measureBox_->addItem(tr("Excess kurtosis"), int(Measure::Kurtosis));
     measureBox_->addItem(tr("Largest |x|"), int(Measure::AbsMax));
     measureBox_->addItem(tr("Share of outliers"), int(Measure::OutlierFraction));
-    connect(measureBox_, &QComboBox::currentIndexChanged, this,
-            [this](int index) { setMeasure(Measure(measureBox_->itemData(index).toInt())); });
+    for (int bits : {2, 3, 4, 5, 6, 8})
+        measureBox_->addItem(tr("Quantization error at %1 bits (relative RMSE)").arg(bits), kErrorItem + bits);
+    connect(measureBox_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const int value = measureBox_->itemData(index).toInt();
+        if (value >= kErrorItem)
+            showQuantizationError(value - kErrorItem);
+        else
+            setMeasure(Measure(value));
+    });
 
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Colour by:")));
@@ -78,14 +88,48 @@ void LayerHeatmap::setMessage(const QString& message) {
 
 void LayerHeatmap::setStats(std::shared_ptr<const ModelStats> stats) {
     stats_ = std::move(stats);
+    errors_.clear(); // they belong to the model the statistics were of
+    if (measure_ == Measure::QuantizationError) measure_ = Measure::Kurtosis;
+    {
+        const QSignalBlocker quiet(measureBox_); // the cells are rebuilt below
+        measureBox_->setCurrentIndex(measureBox_->findData(int(measure_)));
+    }
     rebuild();
 }
 
 void LayerHeatmap::setMeasure(Measure measure) {
+    if (measure == Measure::QuantizationError) return showQuantizationError(errorBits_);
     measure_ = measure;
     const int index = measureBox_->findData(int(measure));
     if (index != measureBox_->currentIndex()) measureBox_->setCurrentIndex(index);
+    if (stats_) setMessage({});
     redraw();
+}
+
+void LayerHeatmap::showQuantizationError(int bits) {
+    measure_ = Measure::QuantizationError;
+    errorBits_ = bits;
+    const int index = measureBox_->findData(kErrorItem + bits);
+    if (index >= 0 && index != measureBox_->currentIndex()) measureBox_->setCurrentIndex(index);
+    if (stats_ && !errors_.count(bits)) {
+        setMessage(tr("Measuring the error of every matrix at %1 bits…").arg(bits));
+        emit quantizationErrorRequested(bits);
+    } else if (stats_) {
+        setMessage({});
+    }
+    redraw();
+}
+
+void LayerHeatmap::setQuantizationErrors(int bits, std::shared_ptr<const std::vector<TensorQuantizationError>> errors) {
+    auto& byTensor = errors_[bits];
+    byTensor.clear();
+    if (errors)
+        for (const auto& e : *errors)
+            byTensor[e.index] = e.relativeRmse;
+    if (measure_ == Measure::QuantizationError && bits == errorBits_) {
+        setMessage({});
+        redraw();
+    }
 }
 
 double LayerHeatmap::measureOf(const TensorStatsEntry& e) const {
@@ -93,6 +137,13 @@ double LayerHeatmap::measureOf(const TensorStatsEntry& e) const {
     case Measure::Kurtosis: return e.stats.excessKurtosis;
     case Measure::AbsMax: return e.stats.absMax;
     case Measure::OutlierFraction: return e.stats.outlierFraction;
+    case Measure::QuantizationError: {
+        const auto width = errors_.find(errorBits_);
+        if (width == errors_.end()) break;
+        const auto value = width->second.find(e.index);
+        if (value != width->second.end()) return value->second;
+        break;
+    }
     }
     return std::numeric_limits<double>::quiet_NaN();
 }

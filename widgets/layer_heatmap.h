@@ -6,10 +6,12 @@
 // tensorActivated. Tensors outside the layers (embeddings, output) are left out; a layer without
 // a kind leaves its cell blank. Shows the statistics it is given; computes none.
 
+#include "quant/model_quantization_error.h"
 #include "quant/model_stats.h"
 
 #include <QWidget>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -25,7 +27,7 @@ namespace matryx {
 class LayerHeatmap : public QWidget {
     Q_OBJECT
 public:
-    enum class Measure { Kurtosis, AbsMax, OutlierFraction };
+    enum class Measure { Kurtosis, AbsMax, OutlierFraction, QuantizationError };
 
     explicit LayerHeatmap(QWidget* parent = nullptr);
     ~LayerHeatmap() override;
@@ -33,6 +35,12 @@ public:
     // Shows `stats` (null clears the map). The kinds are ordered as a block computes them.
     void setStats(std::shared_ptr<const ModelStats> stats);
     void setMeasure(Measure measure);
+    // Colours by the relative RMSE of quantizing each tensor to `bits` (2..8); asks for the
+    // errors with quantizationErrorRequested until setQuantizationErrors brings them.
+    void showQuantizationError(int bits);
+    // The measured errors at `bits`; shown when that width is the measure.
+    void setQuantizationErrors(int bits, std::shared_ptr<const std::vector<TensorQuantizationError>> errors);
+    int errorBits() const { return errorBits_; }
     Measure measure() const { return measure_; }
     // Shown over the map instead of it, e.g. while statistics are computed.
     void setMessage(const QString& message);
@@ -50,6 +58,7 @@ public:
 
 signals:
     void tensorActivated(const QString& name);
+    void quantizationErrorRequested(int bits);
 
 private:
     struct Cell {
@@ -71,6 +80,8 @@ private:
     QCPColorScale* scale_;
     std::shared_ptr<const ModelStats> stats_;
     Measure measure_ = Measure::Kurtosis;
+    int errorBits_ = 4;
+    std::map<int, std::map<size_t, double>> errors_; // bits -> model tensor index -> relative RMSE
     int layers_ = 0;
     QStringList kinds_;
     std::vector<Cell> cells_; // layers_ x kinds_.size(), row-major by layer

@@ -156,8 +156,6 @@ void MainWindow::connectModelStats() {
         statsProgress_->setValue(0);
         statsProgress_->show();
         statsCancel_->show();
-        heatmap_->setStats(nullptr);
-        heatmap_->setMessage(tr("Computing the statistics of every tensor…"));
     });
     connect(modelStatsJob_, &ModelStatsJob::progressed, this, [this](int permille, const QString& stage) {
         statsProgress_->setValue(permille);
@@ -179,6 +177,14 @@ void MainWindow::connectModelStats() {
         heatmap_->setMessage(tr("Cancelled. Open the model again to compute the statistics."));
         emit heatmapShown();
     });
+    connect(heatmap_, &LayerHeatmap::quantizationErrorRequested, this,
+            [this](int bits) { modelStatsJob_->computeQuantizationError(model_, bits); });
+    connect(modelStatsJob_, &ModelStatsJob::quantizationErrorsReady, this,
+            [this, idle](int bits, std::shared_ptr<const std::vector<TensorQuantizationError>> errors) {
+                idle();
+                heatmap_->setQuantizationErrors(bits, std::move(errors));
+                emit heatmapShown();
+            });
     connect(heatmap_, &LayerHeatmap::tensorActivated, this, [this](const QString& name) {
         if (selectTensor(name)) showPage(inspector_->objectName());
     });
@@ -263,6 +269,8 @@ void MainWindow::showModel(std::shared_ptr<const Model> model) {
     metadata_->setModel(model_);
     tokenizer_->setTokenizer(nullptr);
     tokenizerJob_->load(model_);
+    heatmap_->setStats(nullptr);
+    heatmap_->setMessage(tr("Computing the statistics of every tensor…"));
     modelStatsJob_->compute(model_);
     planEditor_->setModel(model_);
     summary_->setModel(model_.get());

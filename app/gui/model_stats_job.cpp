@@ -6,20 +6,16 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QPointer>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 
 namespace matryx {
 
 namespace {
-
-struct ModelStatsOutcome {
-    std::shared_ptr<const ModelStats> stats;
-    QString error;
-    bool cancelled = false;
-};
 
 // Forwards reports to the job on the GUI thread when the permille changes.
 class ForwardingProgress : public Progress {
@@ -48,16 +44,12 @@ QString cacheKey(const Model& model) {
            QString::number(info.lastModified().toMSecsSinceEpoch());
 }
 
-ModelStatsOutcome computeOnWorker(std::shared_ptr<const Model> model, std::shared_ptr<Progress> progress) {
-    auto result = computeModelStats(*model, ModelStatsOptions{}, *progress);
-    if (!result) return {nullptr, QString::fromStdString(result.error().toString()), result.error().cancelled};
-    return {std::make_shared<const ModelStats>(std::move(result).value()), {}, false};
-}
-
 } // namespace
 
 ModelStatsJob::ModelStatsJob(QObject* parent) : QObject(parent) {
     qRegisterMetaType<std::shared_ptr<const ModelStats>>("std::shared_ptr<const matryx::ModelStats>");
+    qRegisterMetaType<std::shared_ptr<const std::vector<TensorQuantizationError>>>(
+        "std::shared_ptr<const std::vector<matryx::TensorQuantizationError>>");
 }
 
 ModelStatsJob::~ModelStatsJob() { stop(); }
@@ -75,6 +67,41 @@ void ModelStatsJob::cancel() {
     emit cancelled();
 }
 
+// What crosses back to the GUI thread: a plain value holding the result or why there is none.
+template <class T> struct JobOutcome {
+    std::shared_ptr<const T> value;
+    QString error;
+    bool cancelled = false;
+};
+
+template <class T, class Work, class Done>
+void ModelStatsJob::start(Work work, Done done) {
+    const quint64 generation = generation_;
+    running_ = true;
+    cached_ = false;
+    progress_ = std::make_shared<ForwardingProgress>(this, [this, generation](int permille, QString stage) {
+        if (generation == generation_) emit progressed(permille, stage);
+    });
+    emit started();
+    auto* watcher = new QFutureWatcher<JobOutcome<T>>(this);
+    connect(watcher, &QFutureWatcher<JobOutcome<T>>::finished, this, [this, watcher, generation, done] {
+        watcher->deleteLater();
+        if (generation != generation_) return; // cancelled, or a newer request superseded this one
+        running_ = false;
+        progress_.reset();
+        const JobOutcome<T> outcome = watcher->result();
+        if (outcome.value)
+            done(outcome.value);
+        else if (!outcome.cancelled)
+            emit failed(outcome.error);
+    });
+    watcher->setFuture(QtConcurrent::run([work, progress = progress_]() -> JobOutcome<T> {
+        auto result = work(*progress);
+        if (!result) return {nullptr, QString::fromStdString(result.error().toString()), result.error().cancelled};
+        return {std::make_shared<const T>(std::move(result).value()), {}, false};
+    }));
+}
+
 void ModelStatsJob::compute(std::shared_ptr<const Model> model) {
     stop();
     if (!model) return;
@@ -84,28 +111,31 @@ void ModelStatsJob::compute(std::shared_ptr<const Model> model) {
         emit finished(*hit);
         return;
     }
-    const quint64 generation = generation_;
-    running_ = true;
-    cached_ = false;
-    progress_ = std::make_shared<ForwardingProgress>(this, [this, generation](int permille, QString stage) {
-        if (generation == generation_) emit progressed(permille, stage);
-    });
-    emit started();
-    auto* watcher = new QFutureWatcher<ModelStatsOutcome>(this);
-    connect(watcher, &QFutureWatcher<ModelStatsOutcome>::finished, this, [this, watcher, generation, key] {
-        watcher->deleteLater();
-        if (generation != generation_) return; // cancelled, or a newer model superseded this one
-        running_ = false;
-        progress_.reset();
-        const ModelStatsOutcome outcome = watcher->result();
-        if (outcome.stats) {
-            cache_.insert(key, outcome.stats);
-            emit finished(outcome.stats);
-        } else if (!outcome.cancelled) {
-            emit failed(outcome.error);
-        }
-    });
-    watcher->setFuture(QtConcurrent::run(computeOnWorker, std::move(model), progress_));
+    start<ModelStats>([model](Progress& progress) { return computeModelStats(*model, ModelStatsOptions{}, progress); },
+                      [this, key](std::shared_ptr<const ModelStats> stats) {
+                          cache_.insert(key, stats);
+                          emit finished(stats);
+                      });
+}
+
+void ModelStatsJob::computeQuantizationError(std::shared_ptr<const Model> model, int bits) {
+    stop();
+    if (!model) return;
+    const QString key = cacheKey(*model) + QStringLiteral("|bits=") + QString::number(bits);
+    if (const auto hit = errorCache_.find(key); hit != errorCache_.end()) {
+        cached_ = true;
+        emit quantizationErrorsReady(bits, *hit);
+        return;
+    }
+    const int threads = std::max(1, QThread::idealThreadCount() - 1); // one core stays with the GUI
+    start<std::vector<TensorQuantizationError>>(
+        [model, bits, threads](Progress& progress) {
+            return measureModelQuantizationError(*model, bits, progress, threads);
+        },
+        [this, key, bits](std::shared_ptr<const std::vector<TensorQuantizationError>> errors) {
+            errorCache_.insert(key, errors);
+            emit quantizationErrorsReady(bits, errors);
+        });
 }
 
 } // namespace matryx

@@ -50,7 +50,7 @@ Result<QuantizationError> measureQuantizationError(TensorType source, std::span<
                                                    Progress& progress, int threads) {
     if (!canDequantize(source)) return problem("cannot read " + std::string(typeName(source)));
     if (!canQuantize(target)) return problem("cannot quantize to " + std::string(typeName(target)));
-    if (shape.empty() || errorBins < 1) return problem("no values, or no error bins");
+    if (shape.empty() || errorBins < 0) return problem("no values, or a negative number of error bins");
     uint64_t elements = 1;
     for (int64_t d : shape) {
         if (d <= 0) return problem("a dimension is not positive");
@@ -89,7 +89,7 @@ Result<QuantizationError> measureQuantizationError(TensorType source, std::span<
         out.relativeRmse = squares > 0 ? out.rmse / std::sqrt(squares / double(out.values)) : 0.0;
     }
     if (quantized) out.quantized = quantized->result();
-    if (!(out.maxAbs > 0) || !std::isfinite(out.maxAbs)) return out;
+    if (errorBins == 0 || !(out.maxAbs > 0) || !std::isfinite(out.maxAbs)) return out;
 
     HistogramBuilder errors(linearBinEdges(-out.maxAbs, out.maxAbs, size_t(errorBins)), out.values);
     std::vector<float> e;

@@ -29,12 +29,12 @@ struct QuantizationError {
     double relativeRmse = 0; // rmse / sqrt(mean(x^2)); 0 when the tensor is all zeros
     double maxAbs = 0;      // largest |q - x|
     Histogram quantized;    // the quantized values over the edges asked for
-    Histogram error;        // q - x over [-maxAbs, maxAbs] (empty when maxAbs is 0)
+    Histogram error;        // q - x over [-maxAbs, maxAbs] (empty when maxAbs is 0 or no bins were asked for)
 };
 
 // Measures the error of quantizing `data` (type `source`, shape in ggml order) to `target`.
 // `edges` are the quantized-value histogram's (the original histogram's, so that the two
-// overlay); empty makes none. errorBins >= 1. Fails when the target cannot be quantized here,
+// overlay); empty makes none. errorBins 0 makes no error histogram and saves the second pass. Fails when the target cannot be quantized here,
 // its block does not divide the rows, the bytes do not match the shape, or on cancel.
 Result<QuantizationError> measureQuantizationError(TensorType source, std::span<const std::byte> data,
                                                    const std::vector<int64_t>& shape, TensorType target,

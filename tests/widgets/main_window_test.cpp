@@ -2,6 +2,7 @@
 #include "gui/main_window.h"
 #include "gui/model_stats_job.h"
 #include "gui/recent_files.h"
+#include "tensor/quantization_error.h"
 #include "gui/tensor_stats_job.h"
 #include "histogram_plot.h"
 #include "quantization_error_view.h"
@@ -140,6 +141,22 @@ private slots:
         QTest::mouseClick(map->plot(), Qt::LeftButton, Qt::NoModifier, map->cellCentre(largest.x(), largest.y()));
         QCOMPARE(window.currentPageName(), QStringLiteral("inspector"));
         QCOMPARE(window.tensorInspector()->tensorName(), name);
+
+        // Colour by the error at 4 bits: measured on request, the same as measuring that tensor alone.
+        QSignalSpy errors(&window, &MainWindow::heatmapShown);
+        map->showQuantizationError(4);
+        QVERIFY(errors.wait(60000));
+        QCOMPARE(map->measure(), LayerHeatmap::Measure::QuantizationError);
+        const int down = int(map->kinds().indexOf(QStringLiteral("ffn_down")));
+        const TensorInfo* t = window.model()->findTensor("blk.3.ffn_down.weight");
+        auto alone = measureQuantizationError(t->type, window.model()->data(*t), t->shape, TensorType::Q4_K, {}, 0,
+                                              Progress::none());
+        QVERIFY(alone);
+        QCOMPARE(map->valueAt(3, down), alone->relativeRmse);
+        const double at4 = map->valueAt(3, down);
+        map->showQuantizationError(2);
+        QVERIFY(errors.wait(60000));
+        QVERIFY(map->valueAt(3, down) > at4);
 
         // Opening the same file again takes the statistics from the cache.
         QSignalSpy again(&window, &MainWindow::heatmapShown);
