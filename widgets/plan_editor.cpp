@@ -19,6 +19,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace matryx {
 
 namespace {
@@ -73,7 +75,8 @@ Plan startingPlan(int value, const Plan& current) {
 
 PlanEditor::PlanEditor(QWidget* parent)
     : QWidget(parent), undo_(new QUndoStack(this)), gridModel_(new PlanGridModel(this)), grid_(new QTableView),
-      presetBox_(new QComboBox), typeBox_(new QComboBox), ruleEdit_(new QLineEdit), summary_(new QLabel) {
+      presetBox_(new QComboBox), typeBox_(new QComboBox), ruleEdit_(new QLineEdit), summary_(new QLabel),
+      predict_(new QPushButton(tr("Predict error"))) {
     presetBox_->addItem(tr("No preset"), kNoPreset);
     for (const LlamaFileTypeInfo& info : llamaFileTypes())
         if (info.preset)
@@ -138,13 +141,19 @@ PlanEditor::PlanEditor(QWidget* parent)
     rules->addWidget(ruleEdit_, 1);
     rules->addWidget(addRuleButton);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    predict_->setToolTip(tr("Measure what quantizing each tensor to its type costs, and keep the plan's "
+                            "predicted error up to date"));
+    connect(predict_, &QPushButton::clicked, this, &PlanEditor::predictError);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(summary_, 1);
+    bottom->addWidget(predict_);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addLayout(rules);
     layout->addWidget(grid_, 1);
-    layout->addWidget(summary_);
+    layout->addLayout(bottom);
     setEnabled(false);
 }
 
@@ -153,6 +162,9 @@ PlanEditor::~PlanEditor() = default;
 void PlanEditor::setModel(std::shared_ptr<const Model> model) {
     model_ = std::move(model);
     undo_->clear();
+    predicting_ = false;
+    typeErrors_.clear();
+    requested_.clear();
     setEnabled(bool(model_));
     show(Plan::fromPreset(LlamaFileType::Q4_K_M));
 }
@@ -189,11 +201,66 @@ void PlanEditor::show(const Plan& plan) {
         }
     }
     gridModel_->setPlan(resolved_);
-    summary_->setText(text);
+    sizeText_ = text;
+    updateSummary();
     // The box names the preset; Matryx's starting points are only shown while nothing changed them.
     const int preset = plan_.preset ? presetBox_->findData(int(*plan_.preset)) : -1;
     if (preset >= 0 || presetBox_->currentData().toInt() >= 0) presetBox_->setCurrentIndex(std::max(preset, 0));
     emit planChanged();
+}
+
+void PlanEditor::predictError() {
+    predicting_ = true;
+    updateSummary();
+}
+
+void PlanEditor::setTypeErrors(const std::vector<TensorType>& types,
+                               const std::vector<std::vector<TensorQuantizationError>>& errors) {
+    for (size_t k = 0; k < types.size() && k < errors.size(); ++k) {
+        auto& byTensor = typeErrors_[types[k]];
+        for (const auto& e : errors[k])
+            byTensor[e.index] = e.relativeRmse;
+    }
+    requested_.clear();
+    updateSummary();
+}
+
+std::optional<double> PlanEditor::predictedError() const {
+    if (!resolved_) return std::nullopt;
+    double weighted = 0, values = 0;
+    for (size_t i = 0; i < resolved_->tensors.size(); ++i) {
+        const ResolvedTensor& t = resolved_->tensors[i];
+        if (t.step == PlanStep::Kept) continue;
+        values += double(t.elements);
+        if (t.target == t.source) continue; // copied as it is
+        const auto type = typeErrors_.find(t.target);
+        if (type == typeErrors_.end()) return std::nullopt;
+        const auto error = type->second.find(i);
+        if (error != type->second.end()) weighted += error->second * double(t.elements);
+    }
+    return values > 0 ? weighted / values : 0.0;
+}
+
+void PlanEditor::updateSummary() {
+    QString text = sizeText_;
+    predict_->setVisible(!predicting_ && resolved_);
+    if (predicting_ && resolved_) {
+        // Every type still unmeasured, asked for again when the set changes: a newer request
+        // replaces an older one that was still running.
+        std::set<TensorType> missing;
+        for (const ResolvedTensor& t : resolved_->tensors)
+            if (t.step != PlanStep::Kept && t.target != t.source && !typeErrors_.count(t.target))
+                missing.insert(t.target);
+        if (!missing.empty() && missing != requested_) {
+            requested_ = missing;
+            emit typeErrorsRequested(std::vector<TensorType>(missing.begin(), missing.end()));
+        }
+        if (const auto error = predictedError())
+            text += tr(" · predicted error %1% (relative RMSE, weighted by values)").arg(100.0 * *error, 0, 'f', 2);
+        else
+            text += tr(" · measuring the error…");
+    }
+    summary_->setText(text);
 }
 
 std::optional<TensorType> PlanEditor::chosenType() const {

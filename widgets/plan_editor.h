@@ -8,12 +8,16 @@
 // owner saves and loads plans (plan_json.h).
 
 #include "format/model.h"
+#include "quant/model_quantization_error.h"
 #include "quant/plan.h"
 
 #include <QWidget>
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <vector>
 
 class QComboBox;
 class QLabel;
@@ -47,6 +51,16 @@ public:
     // Appends a rule: tensors whose names match `pattern` get `type` (one undoable edit).
     void addRule(const QString& pattern, TensorType type);
 
+    // From now on, predicts the plan's error: asks for the per-tensor errors of the types the
+    // plan uses (typeErrorsRequested) and shows their element-weighted relative RMSE.
+    void predictError();
+    // Per-tensor errors measured at `types` (one list per type, quant/model_quantization_error.h).
+    void setTypeErrors(const std::vector<TensorType>& types,
+                       const std::vector<std::vector<TensorQuantizationError>>& errors);
+    // Element-weighted mean relative RMSE of the quantized tensors (0 for those kept or copied as
+    // they are); nullopt until every type the plan uses has been measured.
+    std::optional<double> predictedError() const;
+
     QTableView* grid() const { return grid_; }
     PlanGridModel* gridModel() const { return gridModel_; }
     QUndoStack* undoStack() const { return undo_; }
@@ -57,6 +71,8 @@ public:
 signals:
     // The plan or its prediction changed (an edit, undo, redo, another model).
     void planChanged();
+    // predictError() needs these types measured.
+    void typeErrorsRequested(std::vector<matryx::TensorType> types);
 
 private:
     void show(const Plan& plan);
@@ -74,6 +90,12 @@ private:
     QComboBox* typeBox_;
     QLineEdit* ruleEdit_;
     QLabel* summary_;
+    QPushButton* predict_;
+    bool predicting_ = false;
+    std::map<TensorType, std::map<size_t, double>> typeErrors_; // type -> model tensor -> relative RMSE
+    std::set<TensorType> requested_;
+    QString sizeText_;
+    void updateSummary();
 };
 
 } // namespace matryx

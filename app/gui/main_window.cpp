@@ -56,7 +56,8 @@ QMessageBox* openErrorBox(QWidget* parent, const QString& title, const QString& 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), recent_(std::make_unique<RecentFiles>(settings_)), logForwarder_(new LogForwarder(this)),
       openJob_(new ModelOpenJob(this)), statsJob_(new TensorStatsJob(this)), tokenizerJob_(new TokenizerLoadJob(this)),
-      deviceJob_(new DeviceProbeJob(this)), modelStatsJob_(new ModelStatsJob(this)), browser_(new ModelBrowser),
+      deviceJob_(new DeviceProbeJob(this)), modelStatsJob_(new ModelStatsJob(this)),
+      planErrorJob_(new ModelStatsJob(this)), browser_(new ModelBrowser),
       inspector_(new TensorInspector), heatmap_(new LayerHeatmap), planEditor_(new PlanEditor),
       metadata_(new MetadataView), tokenizer_(new TokenizerView), log_(new LogView),
       logDock_(new QDockWidget(tr("Log"))), pages_(new QTabWidget), summary_(new ModelSummaryLabel),
@@ -177,6 +178,16 @@ void MainWindow::connectModelStats() {
         heatmap_->setMessage(tr("Cancelled. Open the model again to compute the statistics."));
         emit heatmapShown();
     });
+    connect(planEditor_, &PlanEditor::typeErrorsRequested, this,
+            [this](std::vector<TensorType> types) { planErrorJob_->computeTypeErrors(model_, std::move(types)); });
+    connect(planErrorJob_, &ModelStatsJob::typeErrorsReady, planEditor_,
+            [this](std::vector<TensorType> types,
+                   std::shared_ptr<const std::vector<std::vector<TensorQuantizationError>>> errors) {
+                planEditor_->setTypeErrors(types, *errors);
+            });
+    connect(planErrorJob_, &ModelStatsJob::failed, this, [](const QString& message) {
+        logError(QObject::tr("Predicting the plan's error failed: %1").arg(message).toStdString());
+    });
     connect(heatmap_, &LayerHeatmap::quantizationErrorRequested, this,
             [this](int bits) { modelStatsJob_->computeQuantizationError(model_, bits); });
     connect(modelStatsJob_, &ModelStatsJob::quantizationErrorsReady, this,
@@ -269,6 +280,7 @@ void MainWindow::showModel(std::shared_ptr<const Model> model) {
     metadata_->setModel(model_);
     tokenizer_->setTokenizer(nullptr);
     tokenizerJob_->load(model_);
+    planErrorJob_->cancel();
     heatmap_->setStats(nullptr);
     heatmap_->setMessage(tr("Computing the statistics of every tensor…"));
     modelStatsJob_->compute(model_);

@@ -117,6 +117,7 @@ private:
     TokenizerLoadJob* tokenizerJob_;
     DeviceProbeJob* deviceJob_;
     ModelStatsJob* modelStatsJob_;
+    ModelStatsJob* planErrorJob_; // the plan editor's measurements, apart from the heatmap's
     ModelBrowser* browser_;
     TensorInspector* inspector_;
     LayerHeatmap* heatmap_;

@@ -50,6 +50,9 @@ ModelStatsJob::ModelStatsJob(QObject* parent) : QObject(parent) {
     qRegisterMetaType<std::shared_ptr<const ModelStats>>("std::shared_ptr<const matryx::ModelStats>");
     qRegisterMetaType<std::shared_ptr<const std::vector<TensorQuantizationError>>>(
         "std::shared_ptr<const std::vector<matryx::TensorQuantizationError>>");
+    qRegisterMetaType<std::vector<TensorType>>("std::vector<matryx::TensorType>");
+    qRegisterMetaType<std::shared_ptr<const std::vector<std::vector<TensorQuantizationError>>>>(
+        "std::shared_ptr<const std::vector<std::vector<matryx::TensorQuantizationError>>>");
 }
 
 ModelStatsJob::~ModelStatsJob() { stop(); }
@@ -136,6 +139,24 @@ void ModelStatsJob::computeQuantizationError(std::shared_ptr<const Model> model,
             errorCache_.insert(key, errors);
             emit quantizationErrorsReady(bits, errors);
         });
+}
+
+void ModelStatsJob::computeTypeErrors(std::shared_ptr<const Model> model, std::vector<TensorType> types) {
+    stop();
+    if (!model || types.empty()) return;
+    const int threads = std::max(1, QThread::idealThreadCount() - 1);
+    using PerType = std::vector<std::vector<TensorQuantizationError>>;
+    start<PerType>(
+        [model, types, threads](Progress& progress) -> Result<PerType> {
+            PerType out;
+            for (TensorType type : types) {
+                auto errors = measureModelQuantizationError(*model, type, progress, threads);
+                if (!errors) return std::move(errors).error();
+                out.push_back(std::move(*errors));
+            }
+            return out;
+        },
+        [this, types](std::shared_ptr<const PerType> errors) { emit typeErrorsReady(types, errors); });
 }
 
 } // namespace matryx

@@ -33,6 +33,9 @@ public:
     // Starts measuring every matrix's error at `bits` (quant/model_quantization_error.h), or
     // emits quantizationErrorsReady at once from the cache. Replaces a running request.
     void computeQuantizationError(std::shared_ptr<const Model> model, int bits);
+    // Measures every matrix's error at each of `types`, or emits typeErrorsReady at once from the
+    // cache. Replaces a running request.
+    void computeTypeErrors(std::shared_ptr<const Model> model, std::vector<TensorType> types);
     // Stops the running request; emits cancelled.
     void cancel();
     bool isRunning() const { return running_; }
@@ -44,6 +47,9 @@ signals:
     void progressed(int permille, const QString& stage);
     void finished(std::shared_ptr<const matryx::ModelStats> stats);
     void quantizationErrorsReady(int bits, std::shared_ptr<const std::vector<matryx::TensorQuantizationError>> errors);
+    // One list per type asked for, in the order asked.
+    void typeErrorsReady(std::vector<matryx::TensorType> types,
+                         std::shared_ptr<const std::vector<std::vector<matryx::TensorQuantizationError>>> errors);
     void failed(const QString& message);
     void cancelled();
 

@@ -36,6 +36,11 @@ Result<std::vector<TensorQuantizationError>> measureModelQuantizationError(const
     if (!target)
         return makeError(model.path.string(), "bits", std::nullopt,
                          std::to_string(bits) + " bits names no type; choose 2, 3, 4, 5, 6, 8 or 16");
+    return measureModelQuantizationError(model, *target, progress, threads);
+}
+
+Result<std::vector<TensorQuantizationError>> measureModelQuantizationError(const Model& model, TensorType target,
+                                                                           Progress& progress, int threads) {
     const std::string architecture = model.metadata.getString("general.architecture").value_or("");
     std::vector<size_t> chosen;
     for (size_t i = 0; i < model.tensors.size(); ++i) {
@@ -45,7 +50,7 @@ Result<std::vector<TensorQuantizationError>> measureModelQuantizationError(const
     std::vector<TensorQuantizationError> out;
     for (size_t k = 0; k < chosen.size(); ++k) {
         const TensorInfo& t = model.tensors[chosen[k]];
-        const TensorType type = rowFallbackType(*target, t.rowLength());
+        const TensorType type = rowFallbackType(target, t.rowLength());
         TensorShare share(progress, double(k) / double(chosen.size()), 1.0 / double(chosen.size()),
                           "quantizing " + t.name + " to " + std::string(typeName(type)));
         auto measured = measureQuantizationError(t.type, model.data(t), t.shape, type, {}, 0, share, threads);

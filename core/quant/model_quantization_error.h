@@ -26,5 +26,8 @@ struct TensorQuantizationError {
 // fails on an unknown width, a tensor whose bytes disagree with its shape, or on cancel.
 Result<std::vector<TensorQuantizationError>> measureModelQuantizationError(const Model& model, int bits,
                                                                            Progress& progress, int threads = 1);
+// The same at one ggml type (`target` after the row fallback, per tensor).
+Result<std::vector<TensorQuantizationError>> measureModelQuantizationError(const Model& model, TensorType target,
+                                                                           Progress& progress, int threads = 1);
 
 } // namespace matryx

@@ -247,6 +247,22 @@ private slots:
         QCOMPARE(inspector->histogramPlot()->overlayCountSum(), 0.0);
     }
 
+    void thePlanEditorPredictsItsErrorFromMeasurements() {
+        QVERIFY2(QFileInfo::exists(demo_), "demo model missing: run packaging/bootstrap.sh models");
+        MainWindow window;
+        QSignalSpy opened(&window, &MainWindow::modelOpened);
+        window.openPath(demo_);
+        QVERIFY(opened.wait(10000));
+        PlanEditor* editor = window.planEditor();
+        editor->predictError();
+        QTRY_VERIFY_WITH_TIMEOUT(editor->predictedError().has_value(), 120000);
+        const double q4km = *editor->predictedError();
+        QVERIFY(q4km > 0.01 && q4km < 0.5);
+        editor->setPlan(Plan::fromPreset(LlamaFileType::Q8_0), QStringLiteral("Q8_0"));
+        QTRY_VERIFY_WITH_TIMEOUT(editor->predictedError().has_value(), 120000);
+        QVERIFY(*editor->predictedError() < q4km); // eight bits lose less than four
+    }
+
     void showsTheComputeDevice() {
         MainWindow window;
         QSignalSpy shown(&window, &MainWindow::deviceShown);

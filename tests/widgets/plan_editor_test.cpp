@@ -20,6 +20,8 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <algorithm>
+
 using namespace matryx;
 
 class PlanEditorTest : public QObject {
@@ -109,6 +111,43 @@ private slots:
             QCOMPARE(cellOf(editor, layer, QStringLiteral("attn_q")).data().toString(), QStringLiteral("Q4_1"));
         editor.undoStack()->undo();
         QCOMPARE(cellOf(editor, 0, QStringLiteral("ffn_down")).data().toString(), QStringLiteral("Q6_K"));
+    }
+
+    void predictsTheErrorFromTheMeasuredTypes() {
+        PlanEditor editor;
+        editor.setModel(model_);
+        QVERIFY(!editor.predictedError()); // nothing measured
+        QSignalSpy requested(&editor, &PlanEditor::typeErrorsRequested);
+        editor.predictError();
+        QCOMPARE(requested.count(), 1);
+        const auto types = requested.first().first().value<std::vector<TensorType>>();
+        QVERIFY(std::find(types.begin(), types.end(), TensorType::Q4_K) != types.end());
+        QVERIFY(!editor.predictedError());
+        // Made-up measurements: 1% for every tensor at Q4_K, 3% at every other type asked for.
+        std::vector<std::vector<TensorQuantizationError>> errors;
+        for (TensorType type : types) {
+            std::vector<TensorQuantizationError> list;
+            for (size_t i = 0; i < model_->tensors.size(); ++i)
+                list.push_back({i, type, type == TensorType::Q4_K ? 0.01 : 0.03, 0});
+            errors.push_back(list);
+        }
+        editor.setTypeErrors(types, errors);
+        double weighted = 0, values = 0;
+        for (const auto& t : editor.resolved()->tensors) {
+            if (t.step == PlanStep::Kept) continue;
+            values += double(t.elements);
+            if (t.target != t.source) weighted += double(t.elements) * (t.target == TensorType::Q4_K ? 0.01 : 0.03);
+        }
+        QVERIFY(editor.predictedError());
+        QCOMPARE(*editor.predictedError(), weighted / values);
+        QVERIFY(editor.summaryLabel()->text().contains(QStringLiteral("predicted error")));
+        // A type not measured yet is asked for.
+        const QModelIndex cell = cellOf(editor, 3, QStringLiteral("ffn_down"));
+        select(editor, cell, cell);
+        editor.assignToSelection(TensorType::Q2_K);
+        QCOMPARE(requested.count(), 2);
+        QCOMPARE(requested.last().first().value<std::vector<TensorType>>(), std::vector<TensorType>{TensorType::Q2_K});
+        QVERIFY(!editor.predictedError());
     }
 
     void aRangeARuleAndThePredictionMatchTheCommandLine() {
