@@ -2,6 +2,7 @@
 
 #include "change_plan_command.h"
 #include "plan_grid_model.h"
+#include "plan_size_error_chart.h"
 #include "quant/bit_width.h"
 #include "quant/llama_file_type.h"
 
@@ -76,7 +77,7 @@ Plan startingPlan(int value, const Plan& current) {
 PlanEditor::PlanEditor(QWidget* parent)
     : QWidget(parent), undo_(new QUndoStack(this)), gridModel_(new PlanGridModel(this)), grid_(new QTableView),
       presetBox_(new QComboBox), typeBox_(new QComboBox), ruleEdit_(new QLineEdit), summary_(new QLabel),
-      predict_(new QPushButton(tr("Predict error"))) {
+      predict_(new QPushButton(tr("Predict error"))), chart_(new PlanSizeErrorChart) {
     presetBox_->addItem(tr("No preset"), kNoPreset);
     for (const LlamaFileTypeInfo& info : llamaFileTypes())
         if (info.preset)
@@ -154,6 +155,8 @@ PlanEditor::PlanEditor(QWidget* parent)
     layout->addLayout(rules);
     layout->addWidget(grid_, 1);
     layout->addLayout(bottom);
+    layout->addWidget(chart_);
+    chart_->hide();
     setEnabled(false);
 }
 
@@ -165,6 +168,14 @@ void PlanEditor::setModel(std::shared_ptr<const Model> model) {
     predicting_ = false;
     typeErrors_.clear();
     requested_.clear();
+    comparison_.clear();
+    if (model_)
+        for (LlamaFileType preset : {LlamaFileType::Q8_0, LlamaFileType::Q6_K, LlamaFileType::Q5_K_M,
+                                     LlamaFileType::Q4_K_M, LlamaFileType::Q3_K_M, LlamaFileType::Q2_K})
+            if (auto resolved = Plan::fromPreset(preset).resolve(*model_)) {
+                const std::string_view name = llamaFileTypeInfo(preset).name;
+                comparison_.emplace_back(QString::fromLatin1(name.data(), qsizetype(name.size())), std::move(*resolved));
+            }
     setEnabled(bool(model_));
     show(Plan::fromPreset(LlamaFileType::Q4_K_M));
 }
@@ -226,10 +237,13 @@ void PlanEditor::setTypeErrors(const std::vector<TensorType>& types,
 }
 
 std::optional<double> PlanEditor::predictedError() const {
-    if (!resolved_) return std::nullopt;
+    return resolved_ ? errorOf(*resolved_) : std::nullopt;
+}
+
+std::optional<double> PlanEditor::errorOf(const ResolvedPlan& plan) const {
     double weighted = 0, values = 0;
-    for (size_t i = 0; i < resolved_->tensors.size(); ++i) {
-        const ResolvedTensor& t = resolved_->tensors[i];
+    for (size_t i = 0; i < plan.tensors.size(); ++i) {
+        const ResolvedTensor& t = plan.tensors[i];
         if (t.step == PlanStep::Kept) continue;
         values += double(t.elements);
         if (t.target == t.source) continue; // copied as it is
@@ -244,13 +258,19 @@ std::optional<double> PlanEditor::predictedError() const {
 void PlanEditor::updateSummary() {
     QString text = sizeText_;
     predict_->setVisible(!predicting_ && resolved_);
+    chart_->setVisible(predicting_ && resolved_);
     if (predicting_ && resolved_) {
         // Every type still unmeasured, asked for again when the set changes: a newer request
         // replaces an older one that was still running.
         std::set<TensorType> missing;
-        for (const ResolvedTensor& t : resolved_->tensors)
-            if (t.step != PlanStep::Kept && t.target != t.source && !typeErrors_.count(t.target))
-                missing.insert(t.target);
+        const auto need = [&](const ResolvedPlan& plan) {
+            for (const ResolvedTensor& t : plan.tensors)
+                if (t.step != PlanStep::Kept && t.target != t.source && !typeErrors_.count(t.target))
+                    missing.insert(t.target);
+        };
+        need(*resolved_);
+        for (const auto& [name, plan] : comparison_)
+            need(plan);
         if (!missing.empty() && missing != requested_) {
             requested_ = missing;
             emit typeErrorsRequested(std::vector<TensorType>(missing.begin(), missing.end()));
@@ -259,6 +279,12 @@ void PlanEditor::updateSummary() {
             text += tr(" · predicted error %1% (relative RMSE, weighted by values)").arg(100.0 * *error, 0, 'f', 2);
         else
             text += tr(" · measuring the error…");
+        std::vector<PlanSizeErrorChart::Point> presets;
+        for (const auto& [name, plan] : comparison_)
+            if (const auto error = errorOf(plan)) presets.push_back({name, plan.bitsPerWeight(), *error});
+        std::optional<PlanSizeErrorChart::Point> current;
+        if (const auto error = predictedError()) current = PlanSizeErrorChart::Point{tr("this plan"), resolved_->bitsPerWeight(), *error};
+        chart_->setPoints(presets, current);
     }
     summary_->setText(text);
 }

@@ -29,6 +29,7 @@ class QUndoStack;
 namespace matryx {
 
 class PlanGridModel;
+class PlanSizeErrorChart;
 
 class PlanEditor : public QWidget {
     Q_OBJECT
@@ -60,6 +61,8 @@ public:
     // Element-weighted mean relative RMSE of the quantized tensors (0 for those kept or copied as
     // they are); nullopt until every type the plan uses has been measured.
     std::optional<double> predictedError() const;
+    // Bits per weight against predicted error for llama.cpp's uniform presets and this plan.
+    PlanSizeErrorChart* chart() const { return chart_; }
 
     QTableView* grid() const { return grid_; }
     PlanGridModel* gridModel() const { return gridModel_; }
@@ -91,6 +94,9 @@ private:
     QLineEdit* ruleEdit_;
     QLabel* summary_;
     QPushButton* predict_;
+    PlanSizeErrorChart* chart_;
+    std::vector<std::pair<QString, ResolvedPlan>> comparison_; // the presets the chart shows
+    std::optional<double> errorOf(const ResolvedPlan& plan) const;
     bool predicting_ = false;
     std::map<TensorType, std::map<size_t, double>> typeErrors_; // type -> model tensor -> relative RMSE
     std::set<TensorType> requested_;

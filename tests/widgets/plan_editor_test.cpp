@@ -6,6 +6,7 @@
 #include "format/gguf_reader.h"
 #include "plan_editor.h"
 #include "plan_grid_model.h"
+#include "plan_size_error_chart.h"
 #include "quant/plan_json.h"
 
 #include <QComboBox>
@@ -141,13 +142,17 @@ private slots:
         QVERIFY(editor.predictedError());
         QCOMPARE(*editor.predictedError(), weighted / values);
         QVERIFY(editor.summaryLabel()->text().contains(QStringLiteral("predicted error")));
+        // The chart shows llama.cpp's six uniform presets (their types were asked for too) and the plan.
+        QCOMPARE(editor.chart()->presetCount(), 6);
+        QVERIFY(editor.chart()->showsPlan());
         // A type not measured yet is asked for.
         const QModelIndex cell = cellOf(editor, 3, QStringLiteral("ffn_down"));
         select(editor, cell, cell);
-        editor.assignToSelection(TensorType::Q2_K);
+        editor.assignToSelection(TensorType::IQ4_NL);
         QCOMPARE(requested.count(), 2);
-        QCOMPARE(requested.last().first().value<std::vector<TensorType>>(), std::vector<TensorType>{TensorType::Q2_K});
+        QCOMPARE(requested.last().first().value<std::vector<TensorType>>(), std::vector<TensorType>{TensorType::IQ4_NL});
         QVERIFY(!editor.predictedError());
+        QVERIFY(!editor.chart()->showsPlan());
     }
 
     void aRangeARuleAndThePredictionMatchTheCommandLine() {
