@@ -24,17 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from quantize_pipeline_reference import field_value, greedy_text
+
 try:
     import gguf
-    import llama_cpp
     import numpy as np
 except ImportError as e:
     print(f"FAIL: the reference venv lacks a package: {e}")
     sys.exit(1)
 
 GROUP = 32
-PROMPT = b"<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n"
-N_TOKENS = 16
 SAMPLED = ("token_embd.weight", "blk.0.attn_q.weight", "blk.7.ffn_down.weight", "blk.29.attn_v.weight")
 EXPECTED_TYPES = {8: "Q8_0", 6: "Q6_K", 5: "Q5_1", 4: "Q4_1", 3: "Q3_K", 2: "Q2_K"}
 
@@ -47,15 +46,6 @@ def run(cmd):
     print(f"  [{time.monotonic() - start:5.1f} s] {Path(str(cmd[0])).name} "
           f"{' '.join(Path(str(c)).name if '/' in str(c) else str(c) for c in cmd[1:])}")
     return r.stdout, r.stderr
-
-
-def field_value(reader, key):
-    f = reader.fields.get(key)
-    if f is None:
-        return None
-    if f.types and f.types[0] == gguf.GGUFValueType.STRING:
-        return bytes(f.parts[f.data[0]]).decode("utf-8")
-    return int(f.parts[f.data[0]][0])
 
 
 def slice_values(codes, scales, mins, bits):
@@ -100,19 +90,6 @@ def parse_report(text):
         report.setdefault(cells[0], {})[int(cells[1])] = (cells[2], cells[3] == "exact", float(cells[4]),
                                                           float(cells[5]), float(cells[6]))
     return report
-
-
-def greedy_text(path):
-    llm = llama_cpp.Llama(model_path=str(path), n_ctx=256, n_threads=2, verbose=False)
-    prompt = llm.tokenize(PROMPT, add_bos=False, special=True)
-    out = []
-    for token in llm.generate(prompt, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0):
-        out.append(token)
-        if len(out) == N_TOKENS:
-            break
-    text = llm.detokenize(out).decode("utf-8", errors="replace")
-    llm.close()
-    return text
 
 
 def main():
