@@ -38,36 +38,33 @@ constexpr TensorType kExactTypes[] = {TensorType::Q4_0,  TensorType::Q4_1,   Ten
 // Starting points besides llama.cpp's presets (negative ids in the preset box).
 constexpr int kNoPreset = -1, kEdgesHigh = -2, kMatryoshka8 = -3, kMatryoshka4 = -4, kMatryoshka2 = -5;
 
-// The plan a preset box entry starts from; `current` keeps its overrides for llama.cpp's presets
-// and "no preset".
+// The plan a preset box entry starts from. llama.cpp's presets and "no preset" keep the current
+// rules and overrides; Matryx's starting points replace the plan.
 Plan startingPlan(int value, const Plan& current) {
-    Plan plan = current;
-    plan.rules.clear();
+    Plan plan;
     switch (value) {
-    case kNoPreset: plan = current; plan.preset.reset(); return plan;
-    case kEdgesHigh: {
+    case kNoPreset:
+        plan = current;
+        plan.preset.reset();
+        return plan;
+    case kEdgesHigh:
         // The first and last layers matter most (llama.cpp's mixtures keep them wider too).
-        plan = Plan{};
         plan.base = TensorType::Q3_K;
         plan.rules.push_back({"", LayerRange::firstN(3), {}, TensorType::Q6_K, "first three layers"});
         plan.rules.push_back({"", LayerRange::lastN(3), {}, TensorType::Q6_K, "last three layers"});
         plan.description = "edges high, middle low";
         return plan;
-    }
     case kMatryoshka8:
     case kMatryoshka4:
-    case kMatryoshka2: {
+    case kMatryoshka2:
         // The types matryx-cli slice writes at these widths (quant/matryoshka_export.h).
-        plan = Plan{};
         plan.base = value == kMatryoshka8 ? TensorType::Q8_0 : value == kMatryoshka4 ? TensorType::Q4_1 : TensorType::Q2_K;
         plan.description = "as a Matryoshka slice";
         return plan;
-    }
     default:
         plan = current;
         plan.preset = LlamaFileType(value);
         plan.base = llamaFileTypeInfo(*plan.preset).defaultType;
-        plan.rules = current.rules;
         return plan;
     }
 }
