@@ -1,6 +1,5 @@
 #include "layer_heatmap.h"
 
-#include "quant/tensor_kind.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -13,24 +12,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 
 namespace matryx {
 
 namespace {
 
-// The order a block runs its products in; other kinds follow alphabetically.
-const QStringList kKindOrder = {
-    QStringLiteral("attn_q"),      QStringLiteral("attn_k"),   QStringLiteral("attn_v"),
-    QStringLiteral("attn_qkv"),    QStringLiteral("attn_output"), QStringLiteral("ffn_gate"),
-    QStringLiteral("ffn_up"),      QStringLiteral("ffn_down"),
-};
-
 constexpr int kErrorItem = 100; // measure box data: kErrorItem + bits
-
-bool isMatrix(const TensorStatsEntry& e) {
-    return std::count_if(e.shape.begin(), e.shape.end(), [](int64_t d) { return d > 1; }) >= 2;
-}
 
 } // namespace
 
@@ -149,39 +136,19 @@ double LayerHeatmap::measureOf(const TensorStatsEntry& e) const {
 }
 
 void LayerHeatmap::rebuild() {
-    layers_ = 0;
-    kinds_.clear();
-    cells_.clear();
-    std::map<QString, std::map<int, size_t>> byKind; // kind -> layer -> entry
-    if (stats_) {
-        for (size_t i = 0; i < stats_->tensors.size(); ++i) {
-            const TensorStatsEntry& e = stats_->tensors[i];
-            const TensorKind k = classifyTensor(e.name);
-            if (!k.layer || !isMatrix(e)) continue;
-            byKind[QString::fromStdString(k.kind)][*k.layer] = i;
-            layers_ = std::max(layers_, *k.layer + 1);
-        }
-    }
-    for (const QString& kind : kKindOrder)
-        if (byKind.count(kind)) kinds_ << kind;
-    for (const auto& [kind, layers] : byKind)
-        if (!kKindOrder.contains(kind)) kinds_ << kind;
-    cells_.assign(size_t(layers_) * size_t(kinds_.size()), Cell{});
-    for (int k = 0; k < kinds_.size(); ++k)
-        for (const auto& [layer, entry] : byKind[kinds_[k]])
-            cells_[size_t(layer) * size_t(kinds_.size()) + size_t(k)] = {entry, true};
+    grid_ = stats_ ? LayerGrid::of(stats_->tensors) : LayerGrid{};
 
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int k = 0; k < kinds_.size(); ++k)
-        ticker->addTick(k, kinds_[k]);
+    for (int k = 0; k < grid_.kinds.size(); ++k)
+        ticker->addTick(k, grid_.kinds[k]);
     plot_->xAxis->setTicker(ticker);
-    map_->data()->setSize(std::max<int>(int(kinds_.size()), 1), std::max(layers_, 1));
-    map_->data()->setRange(QCPRange(0, std::max<int>(int(kinds_.size()) - 1, 1)), QCPRange(0, std::max(layers_ - 1, 1)));
-    plot_->xAxis->setRange(-0.5, kinds_.size() - 0.5);
-    plot_->yAxis->setRange(-0.5, layers_ - 0.5);
+    map_->data()->setSize(std::max<int>(int(grid_.kinds.size()), 1), std::max(grid_.layers, 1));
+    map_->data()->setRange(QCPRange(0, std::max<int>(int(grid_.kinds.size()) - 1, 1)), QCPRange(0, std::max(grid_.layers - 1, 1)));
+    plot_->xAxis->setRange(-0.5, grid_.kinds.size() - 0.5);
+    plot_->yAxis->setRange(-0.5, grid_.layers - 0.5);
     if (!stats_)
         setMessage(tr("Open a model to see its layers."));
-    else if (cells_.empty())
+    else if (grid_.cells.empty())
         setMessage(tr("This model has no layers of matrices to show."));
     else
         setMessage({});
@@ -190,33 +157,30 @@ void LayerHeatmap::rebuild() {
 
 void LayerHeatmap::redraw() {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (int layer = 0; layer < layers_; ++layer)
-        for (int k = 0; k < kinds_.size(); ++k)
+    for (int layer = 0; layer < grid_.layers; ++layer)
+        for (int k = 0; k < grid_.kinds.size(); ++k)
             map_->data()->setCell(k, layer, valueAt(layer, k));
-    if (cells_.empty()) map_->data()->fill(nan);
+    if (grid_.cells.empty()) map_->data()->fill(nan);
     map_->rescaleDataRange(true);
     scale_->axis()->setLabel(measureBox_->currentText());
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 QString LayerHeatmap::tensorAt(int layer, int kind) const {
-    if (layer < 0 || layer >= layers_ || kind < 0 || kind >= kinds_.size()) return {};
-    const Cell& c = cells_[size_t(layer) * size_t(kinds_.size()) + size_t(kind)];
-    return c.present ? QString::fromStdString(stats_->tensors[c.entry].name) : QString();
+    const int i = grid_.at(layer, kind);
+    return i < 0 ? QString() : QString::fromStdString(stats_->tensors[size_t(i)].name);
 }
 
 double LayerHeatmap::valueAt(int layer, int kind) const {
-    if (layer < 0 || layer >= layers_ || kind < 0 || kind >= kinds_.size())
-        return std::numeric_limits<double>::quiet_NaN();
-    const Cell& c = cells_[size_t(layer) * size_t(kinds_.size()) + size_t(kind)];
-    return c.present ? measureOf(stats_->tensors[c.entry]) : std::numeric_limits<double>::quiet_NaN();
+    const int i = grid_.at(layer, kind);
+    return i < 0 ? std::numeric_limits<double>::quiet_NaN() : measureOf(stats_->tensors[size_t(i)]);
 }
 
 QPoint LayerHeatmap::largestCell() const {
     QPoint best(-1, -1);
     double largest = -std::numeric_limits<double>::infinity();
-    for (int layer = 0; layer < layers_; ++layer)
-        for (int k = 0; k < kinds_.size(); ++k)
+    for (int layer = 0; layer < grid_.layers; ++layer)
+        for (int k = 0; k < grid_.kinds.size(); ++k)
             if (const double v = valueAt(layer, k); !std::isnan(v) && v > largest) {
                 largest = v;
                 best = QPoint(layer, k);
@@ -231,7 +195,7 @@ QPoint LayerHeatmap::cellCentre(int layer, int kind) const {
 QPoint LayerHeatmap::cellAt(const QPointF& pixel) const {
     const int kind = int(std::lround(plot_->xAxis->pixelToCoord(pixel.x())));
     const int layer = int(std::lround(plot_->yAxis->pixelToCoord(pixel.y())));
-    if (layer < 0 || layer >= layers_ || kind < 0 || kind >= kinds_.size()) return {-1, -1};
+    if (layer < 0 || layer >= grid_.layers || kind < 0 || kind >= grid_.kinds.size()) return {-1, -1};
     return {layer, kind};
 }
 

@@ -6,6 +6,7 @@
 // tensorActivated. Tensors outside the layers (embeddings, output) are left out; a layer without
 // a kind leaves its cell blank. Shows the statistics it is given; computes none.
 
+#include "layer_grid.h"
 #include "quant/model_quantization_error.h"
 #include "quant/model_stats.h"
 
@@ -45,8 +46,8 @@ public:
     // Shown over the map instead of it, e.g. while statistics are computed.
     void setMessage(const QString& message);
 
-    int layerCount() const { return layers_; }
-    const QStringList& kinds() const { return kinds_; }
+    int layerCount() const { return grid_.layers; }
+    const QStringList& kinds() const { return grid_.kinds; }
     // The tensor in a cell and its value under the current measure; empty / NaN for a blank cell.
     QString tensorAt(int layer, int kind) const;
     double valueAt(int layer, int kind) const;
@@ -61,10 +62,6 @@ signals:
     void quantizationErrorRequested(int bits);
 
 private:
-    struct Cell {
-        size_t entry = 0; // into stats_->tensors
-        bool present = false;
-    };
     void rebuild();
     void redraw();
     double measureOf(const TensorStatsEntry& entry) const;
@@ -82,9 +79,7 @@ private:
     Measure measure_ = Measure::Kurtosis;
     int errorBits_ = 4;
     std::map<int, std::map<size_t, double>> errors_; // bits -> model tensor index -> relative RMSE
-    int layers_ = 0;
-    QStringList kinds_;
-    std::vector<Cell> cells_; // layers_ x kinds_.size(), row-major by layer
+    LayerGrid grid_; // cells index stats_->tensors
 };
 
 } // namespace matryx

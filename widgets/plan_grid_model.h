@@ -5,6 +5,7 @@
 // why (preset, rule, override, fallback). An immutable snapshot of a ResolvedPlan; the editor
 // sets a new one after each edit.
 
+#include "layer_grid.h"
 #include "quant/plan.h"
 
 #include <QAbstractTableModel>
@@ -31,15 +32,13 @@ public:
 
     // The tensor in a cell; empty for a blank cell.
     QString tensorAt(const QModelIndex& index) const;
-    const QStringList& kinds() const { return kinds_; }
+    const QStringList& kinds() const { return grid_.kinds; }
 
 private:
     const ResolvedTensor* cell(int row, int column) const;
 
     std::shared_ptr<const ResolvedPlan> plan_;
-    int layers_ = 0;
-    QStringList kinds_;
-    std::vector<int> cells_; // layers_ x kinds_: index into plan_->tensors, -1 for blank
+    LayerGrid grid_; // cells index plan_->tensors
 };
 
 } // namespace matryx
